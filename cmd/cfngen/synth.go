@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/internal/diff"
+	"github.com/cfngen/cfngen/template"
+)
+
+const synthUsage = `usage: cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
+
+Synth writes the stack's CloudFormation template to stdout: the built-in
+stack, or the one a config file describes. With --check it writes nothing
+and compares the template with FILE instead: exit 1 and a diff when they
+differ, for drift checks in CI.
+
+Example:
+  cfngen > stack.yaml
+  cfngen -c prod.yaml --check stack.yaml
+`
+
+func synth(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("synth")
+	cfgPath := configFlag(fs)
+	format := fs.String("format", "yaml", "write the template as `yaml` or json")
+	check := fs.String("check", "", "compare the template with `FILE` instead of writing it")
+	out := fs.String("o", "", "write the template to `FILE` (atomically) instead of stdout")
+	if err := parse(e, fs, synthUsage, args); err != nil {
+		return err
+	}
+	if *format != "yaml" && *format != "json" {
+		return usageErrorf("--format %q: want yaml or json", *format)
+	}
+	if *check != "" && *out != "" {
+		return usageErrorf("--check and -o do not go together: --check writes nothing")
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	body, sum, err := render(cfg, *format)
+	if err != nil {
+		return err
+	}
+	if sum.NeedsS3() {
+		fmt.Fprintf(e.stderr, "cfngen: note: the template is %d bytes, over the %d that CloudFormation takes inline; deploy it with an S3 bucket (cfngen deploy --s3-bucket, aws cloudformation deploy --s3-bucket)\n", sum.Bytes, template.MaxBody)
+	}
+	switch {
+	case *check != "":
+		want, err := os.ReadFile(*check)
+		if err != nil {
+			return fmt.Errorf("--check: %w", err)
+		}
+		if bytes.Equal(want, body) {
+			return nil
+		}
+		e.stdout.Write(diff.Unified(*check, "cfngen", want, body))
+		return &exitError{code: 1, msg: fmt.Sprintf("%s differs from the generated template; regenerate it with: cfngen%s > %s", *check, flagText(*cfgPath, *format), *check)}
+	case *out != "":
+		return writeFile(*out, body)
+	}
+	_, err = e.stdout.Write(body)
+	return err
+}
+
+// render builds the template and writes it in the format, after the offline checks.
+func render(cfg *config.Config, format string) ([]byte, template.Summary, error) {
+	st, err := template.Build(cfg)
+	if err != nil {
+		return nil, template.Summary{}, err
+	}
+	var body []byte
+	if format == "json" {
+		body, err = st.JSON()
+	} else {
+		body, err = st.YAML()
+	}
+	if err != nil {
+		return nil, template.Summary{}, err
+	}
+	sum, err := st.Check(body)
+	return body, sum, err
+}
+
+func flagText(cfgPath, format string) string {
+	s := ""
+	if cfgPath != "" {
+		s += " -c " + cfgPath
+	}
+	if format != "yaml" {
+		s += " --format " + format
+	}
+	return s
+}
+
+// writeFile writes data to a temporary file beside path and renames it into
+// place, so that path never holds half a template.
+func writeFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,88 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+)
+
+// targets are what the load balancer forwards to: fixed instances, or an
+// Auto Scaling group.
+type targets struct {
+	instances []string // logical IDs of the fixed instances
+	group     string   // logical ID of the Auto Scaling group
+}
+
+// compute builds the parameters, the launch template and the instances.
+func (b *builder) compute(n *network, sg *securityGroups, profile, userData string) *targets {
+	in := b.cfg.Instances
+	image := b.cfg.ImageID()
+	imageType := "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+	imageDesc := "SSM parameter that holds the AMI ID (default: the latest Amazon Linux 2023)"
+	if strings.HasPrefix(image, "ami-") {
+		imageType, imageDesc = "AWS::EC2::Image::Id", "AMI ID of the instances"
+	}
+	b.parameter("ImageId", cloudformation.Parameter{Type: imageType, Default: image, Description: cloudformation.String(imageDesc)})
+	b.parameter("InstanceType", cloudformation.Parameter{
+		Type:        "String",
+		Default:     in.Type,
+		Description: cloudformation.String("EC2 instance type of the web servers"),
+	})
+
+	tagSpecs := []ec2.LaunchTemplate_TagSpecification{{ResourceType: cloudformation.String("volume"), Tags: b.tags("root-volume")}}
+	if in.AutoScaling != nil {
+		tagSpecs = append(tagSpecs, ec2.LaunchTemplate_TagSpecification{ResourceType: cloudformation.String("instance"), Tags: b.tags("web")})
+	}
+	b.resource("LaunchTemplate", &ec2.LaunchTemplate{
+		LaunchTemplateData: &ec2.LaunchTemplate_LaunchTemplateData{
+			ImageId:            cloudformation.String(cloudformation.Ref("ImageId")),
+			InstanceType:       cloudformation.String(cloudformation.Ref("InstanceType")),
+			IamInstanceProfile: &ec2.LaunchTemplate_IamInstanceProfile{Arn: cloudformation.String(cloudformation.GetAtt(profile, "Arn"))},
+			SecurityGroupIds:   []string{cloudformation.GetAtt(sg.instances, "GroupId")},
+			MetadataOptions: &ec2.LaunchTemplate_MetadataOptions{
+				HttpEndpoint:            cloudformation.String("enabled"),
+				HttpTokens:              cloudformation.String("required"),
+				HttpPutResponseHopLimit: cloudformation.Int(1),
+			},
+			BlockDeviceMappings: []ec2.LaunchTemplate_BlockDeviceMapping{{
+				DeviceName: cloudformation.String("/dev/xvda"),
+				Ebs: &ec2.LaunchTemplate_Ebs{
+					VolumeType:          cloudformation.String("gp3"),
+					VolumeSize:          cloudformation.Int(in.RootVolumeGiB),
+					Encrypted:           cloudformation.Bool(true),
+					DeleteOnTermination: cloudformation.Bool(true),
+				},
+			}},
+			UserData:          cloudformation.String(cloudformation.Base64(userData)),
+			TagSpecifications: tagSpecs,
+		},
+		TagSpecifications: []ec2.LaunchTemplate_LaunchTemplateTagSpecification{{
+			ResourceType: cloudformation.String("launch-template"),
+			Tags:         b.tags("web"),
+		}},
+	})
+
+	if in.AutoScaling != nil {
+		return &targets{group: b.autoScaling(n)}
+	}
+	t := &targets{}
+	for i := range in.Count {
+		id := fmt.Sprintf("Instance%d", i+1)
+		b.resource(id, &ec2.Instance{
+			// ImageId and InstanceType repeat the launch template's, which
+			// moto needs; on AWS they are the same values.
+			ImageId:      cloudformation.String(cloudformation.Ref("ImageId")),
+			InstanceType: cloudformation.String(cloudformation.Ref("InstanceType")),
+			LaunchTemplate: &ec2.Instance_LaunchTemplateSpecification{
+				LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
+				Version:          cloudformation.GetAtt("LaunchTemplate", "LatestVersionNumber"),
+			},
+			SubnetId: cloudformation.String(cloudformation.Ref(n.privateSubnets[i%len(n.privateSubnets)])),
+			Tags:     b.tags(fmt.Sprintf("web-%d", i+1)),
+		})
+		t.instances = append(t.instances, id)
+	}
+	return t
+}

@@ -1,0 +1,70 @@
+package template
+
+// finding is a scanner rule that a resource trips on purpose, with the
+// reason a reviewer reads in the template. SECURITY.md lists them all.
+type finding struct {
+	cfnNag  string // cfn_nag rule ID
+	checkov string // checkov check ID
+	reason  string
+}
+
+var (
+	worldOpenIngress = []finding{
+		{cfnNag: "W2", reason: "an internet-facing load balancer takes HTTP(S) from anywhere"},
+		{cfnNag: "W9", reason: "an internet-facing load balancer takes HTTP(S) from anywhere"},
+		{checkov: "CKV_AWS_260", reason: "port 80 is open to the world on a public HTTP load balancer; set loadBalancer.certificateArn to redirect it to HTTPS"},
+	}
+	worldOpenEgress = []finding{
+		{cfnNag: "W5", reason: "instances reach package repositories and Systems Manager endpoints on public HTTPS/HTTP addresses through the NAT gateway"},
+	}
+	noFlowLogs = []finding{
+		{cfnNag: "W60", reason: "flow logs are off by default to keep the stack free of log costs; set vpc.flowLogs: true"},
+	}
+	noAccessLogs = []finding{
+		{cfnNag: "W52", reason: "access logs need an S3 bucket the user owns; set loadBalancer.accessLogsBucket"},
+		{checkov: "CKV_AWS_91", reason: "access logs need an S3 bucket the user owns; set loadBalancer.accessLogsBucket"},
+	}
+	plainHTTPListener = []finding{
+		{cfnNag: "W56", reason: "serving HTTP needs no certificate; set loadBalancer.certificateArn for HTTPS"},
+		{checkov: "CKV_AWS_2", reason: "serving HTTP needs no certificate; set loadBalancer.certificateArn for HTTPS"},
+	}
+	redirectListener = []finding{
+		{cfnNag: "W56", reason: "this HTTP listener only redirects to HTTPS"},
+	}
+)
+
+// suppress returns resource Metadata that records the findings for
+// cfn_nag (rules_to_suppress) and checkov (skip), or nil for none.
+func suppress(groups ...[]finding) map[string]any {
+	type nagRule struct {
+		ID     string `json:"id"`
+		Reason string `json:"reason"`
+	}
+	type checkovSkip struct {
+		ID      string `json:"id"`
+		Comment string `json:"comment"`
+	}
+	var nag []nagRule
+	var chk []checkovSkip
+	for _, g := range groups {
+		for _, f := range g {
+			if f.cfnNag != "" {
+				nag = append(nag, nagRule{f.cfnNag, f.reason})
+			}
+			if f.checkov != "" {
+				chk = append(chk, checkovSkip{f.checkov, f.reason})
+			}
+		}
+	}
+	md := map[string]any{}
+	if nag != nil {
+		md["cfn_nag"] = map[string]any{"rules_to_suppress": nag}
+	}
+	if chk != nil {
+		md["checkov"] = map[string]any{"skip": chk}
+	}
+	if len(md) == 0 {
+		return nil
+	}
+	return md
+}

@@ -1,0 +1,3 @@
+package template
+
+func (b *builder) flowLogs() {} // TODO(issue 4)

@@ -1,0 +1,66 @@
+package template
+
+import (
+	"fmt"
+
+	"github.com/cfngen/cfngen/config"
+)
+
+// CloudFormation's quotas on a template.
+const (
+	MaxBody       = 51200   // bytes, passed inline as TemplateBody
+	MaxBodyS3     = 1 << 20 // bytes, passed through S3 as TemplateURL
+	MaxResources  = 500
+	MaxParameters = 200
+)
+
+// Summary counts what a template holds.
+type Summary struct {
+	Resources  int
+	Parameters int
+	Outputs    int
+	Bytes      int
+}
+
+// NeedsS3 reports whether the template is too large to pass inline, so that
+// a deploy must upload it to an S3 bucket first.
+func (s Summary) NeedsS3() bool { return s.Bytes > MaxBody }
+
+func (s Summary) String() string {
+	return fmt.Sprintf("%d resources, %d parameters, %d outputs, %d bytes", s.Resources, s.Parameters, s.Outputs, s.Bytes)
+}
+
+// checkCounts holds the template to CloudFormation's limits on counts.
+func (s *Stack) checkCounts() error {
+	t := s.Template
+	if n := len(t.Resources); n > MaxResources {
+		return &config.Error{Key: "instances.count", Reason: fmt.Sprintf(
+			"the template would hold %d resources, %d over CloudFormation's limit of %d; use fewer instances or instances.autoScaling",
+			n, n-MaxResources, MaxResources)}
+	}
+	if n := len(t.Outputs); n > MaxOutputs {
+		return fmt.Errorf("template: %d outputs, %d over CloudFormation's limit of %d", n, n-MaxOutputs, MaxOutputs)
+	}
+	if n := len(t.Parameters); n > MaxParameters {
+		return fmt.Errorf("template: %d parameters, %d over CloudFormation's limit of %d", n, n-MaxParameters, MaxParameters)
+	}
+	if n := len(t.Description); n > config.MaxDescription {
+		return &config.Error{Key: "description", Reason: fmt.Sprintf("%d bytes; CloudFormation's limit is %d", n, config.MaxDescription)}
+	}
+	return nil
+}
+
+// Check summarises a written template body and fails when it is larger
+// than even S3 deploys allow.
+func (s *Stack) Check(body []byte) (Summary, error) {
+	sum := Summary{
+		Resources:  len(s.Template.Resources),
+		Parameters: len(s.Template.Parameters),
+		Outputs:    len(s.Template.Outputs),
+		Bytes:      len(body),
+	}
+	if sum.Bytes > MaxBodyS3 {
+		return sum, fmt.Errorf("template: %d bytes, over CloudFormation's limit of %d even through S3", sum.Bytes, MaxBodyS3)
+	}
+	return sum, nil
+}

@@ -1,0 +1,136 @@
+package template
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+)
+
+// network holds the logical IDs the other resource groups refer to.
+type network struct {
+	vpc            string
+	publicSubnets  []string
+	privateSubnets []string
+}
+
+// Subnets returns the public and private subnet CIDRs of c, one of each
+// per AZ: the configured ones, or blocks of vpc.subnetMask carved in order
+// from vpc.cidr, public first.
+func Subnets(cidrVPC string, azCount, mask int, public, private []string) ([]string, []string) {
+	if len(public) > 0 {
+		return public, private
+	}
+	vpc := netip.MustParsePrefix(cidrVPC) // checked by config.Validate
+	base := vpc.Addr().As4()
+	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	size := uint32(1) << (32 - mask)
+	block := func(i int) string {
+		a := start + uint32(i)*size
+		return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}), mask).String()
+	}
+	for i := range azCount {
+		public = append(public, block(i))
+		private = append(private, block(azCount+i))
+	}
+	return public, private
+}
+
+func (b *builder) network() *network {
+	v := b.cfg.VPC
+	n := &network{vpc: "VPC"}
+	b.resource("VPC", &ec2.VPC{
+		CidrBlock:          cloudformation.String(v.CIDR),
+		EnableDnsHostnames: cloudformation.Bool(true),
+		EnableDnsSupport:   cloudformation.Bool(true),
+		Tags:               b.tags("vpc"),
+	})
+	b.resource("InternetGateway", &ec2.InternetGateway{Tags: b.tags("igw")})
+	b.resource("InternetGatewayAttachment", &ec2.VPCGatewayAttachment{
+		VpcId:             cloudformation.Ref("VPC"),
+		InternetGatewayId: cloudformation.String(cloudformation.Ref("InternetGateway")),
+	})
+
+	public, private := Subnets(v.CIDR, v.AZCount, v.SubnetMask, v.PublicSubnets, v.PrivateSubnets)
+	subnet := func(kind string, i int, cidr string) string {
+		id := fmt.Sprintf("%sSubnet%d", kind, i+1)
+		b.resource(id, &ec2.Subnet{
+			VpcId:               cloudformation.Ref("VPC"),
+			CidrBlock:           cloudformation.String(cidr),
+			AvailabilityZone:    cloudformation.String(az(i)),
+			MapPublicIpOnLaunch: cloudformation.Bool(false),
+			Tags:                b.tags(fmt.Sprintf("%s-%d", lower(kind), i+1)),
+		})
+		return id
+	}
+	for i := range v.AZCount {
+		n.publicSubnets = append(n.publicSubnets, subnet("Public", i, public[i]))
+	}
+	for i := range v.AZCount {
+		n.privateSubnets = append(n.privateSubnets, subnet("Private", i, private[i]))
+	}
+
+	b.resource("PublicRouteTable", &ec2.RouteTable{VpcId: cloudformation.Ref("VPC"), Tags: b.tags("public")})
+	b.resource("PublicDefaultRoute", &ec2.Route{
+		RouteTableId:         cloudformation.Ref("PublicRouteTable"),
+		DestinationCidrBlock: cloudformation.String("0.0.0.0/0"),
+		GatewayId:            cloudformation.String(cloudformation.Ref("InternetGateway")),
+		AWSCloudFormationDependsOn: []string{"InternetGatewayAttachment"},
+	})
+	for _, s := range n.publicSubnets {
+		b.associate(s, "PublicRouteTable")
+	}
+
+	var nats []string
+	for i := range v.NATGateways {
+		eip, nat := fmt.Sprintf("NatGateway%dEIP", i+1), fmt.Sprintf("NatGateway%d", i+1)
+		b.resource(eip, &ec2.EIP{
+			Domain:                     cloudformation.String("vpc"),
+			Tags:                       b.tags(fmt.Sprintf("nat-%d", i+1)),
+			AWSCloudFormationDependsOn: []string{"InternetGatewayAttachment"},
+		})
+		b.resource(nat, &ec2.NatGateway{
+			AllocationId: cloudformation.String(cloudformation.GetAtt(eip, "AllocationId")),
+			SubnetId:     cloudformation.Ref(n.publicSubnets[i]),
+			Tags:         b.tags(fmt.Sprintf("nat-%d", i+1)),
+		})
+		nats = append(nats, nat)
+	}
+	for i, s := range n.privateSubnets {
+		rt := fmt.Sprintf("PrivateRouteTable%d", i+1)
+		b.resource(rt, &ec2.RouteTable{VpcId: cloudformation.Ref("VPC"), Tags: b.tags(fmt.Sprintf("private-%d", i+1))})
+		if len(nats) > 0 {
+			b.resource(fmt.Sprintf("PrivateDefaultRoute%d", i+1), &ec2.Route{
+				RouteTableId:         cloudformation.Ref(rt),
+				DestinationCidrBlock: cloudformation.String("0.0.0.0/0"),
+				NatGatewayId:         cloudformation.String(cloudformation.Ref(nats[i%len(nats)])),
+			})
+		}
+		b.associate(s, rt)
+	}
+	if v.FlowLogs {
+		b.flowLogs()
+	}
+	return n
+}
+
+func (b *builder) associate(subnet, routeTable string) {
+	b.resource(subnet+"RouteTableAssociation", &ec2.SubnetRouteTableAssociation{
+		SubnetId:     cloudformation.Ref(subnet),
+		RouteTableId: cloudformation.Ref(routeTable),
+	})
+}
+
+// az selects the region's i-th Availability Zone; AZ names are never
+// written into the template.
+func az(i int) string {
+	return cloudformation.Select(i, cloudformation.GetAZs(""))
+}
+
+func lower(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
