@@ -1,0 +1,29 @@
+GO          ?= go
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS     := -X main.Version=$(VERSION)
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build test golden lint bench e2e docs clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/cfngen ./cmd/cfngen
+
+# Every test, with a moto server on a free loopback port for the
+# end-to-end ones, after the linters.
+test: lint
+	scripts/with-moto $(GO) test ./...
+
+# Rewrite the golden files after an intended change; review the diff.
+golden:
+	scripts/with-moto $(GO) test ./... -run 'Golden' -update
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+bench:
+	scripts/bench
+
+clean:
+	rm -rf bin

@@ -1,0 +1,192 @@
+// Package golden_test checks the committed templates in this directory:
+// default.yaml is the built-in stack, and NAME.yaml is the template of
+// NAME.config.yaml. Run `go test ./... -update` (or `make golden`) after an
+// intended change.
+package golden_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/golden"
+	"github.com/cfngen/cfngen/template"
+)
+
+// scenario is one golden: a config (nil for the default) and its template.
+type scenario struct {
+	name   string
+	config string // path of the config file; "" for the built-in stack
+}
+
+func scenarios(t *testing.T) []scenario {
+	t.Helper()
+	list := []scenario{{name: "default"}}
+	files, err := filepath.Glob("*.config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		list = append(list, scenario{name: strings.TrimSuffix(f, ".config.yaml"), config: f})
+	}
+	if len(list) < 6 {
+		t.Fatalf("found %d scenarios, want the default and at least 5 configs", len(list))
+	}
+	return list
+}
+
+func build(t *testing.T, s scenario) *template.Stack {
+	t.Helper()
+	c := config.Default()
+	if s.config != "" {
+		var err error
+		if c, err = config.Load(s.config); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := template.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func yamlOf(t *testing.T, st *template.Stack) []byte {
+	t.Helper()
+	out, err := st.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	for _, s := range scenarios(t) {
+		t.Run(s.name, func(t *testing.T) {
+			golden.Check(t, s.name+".yaml", yamlOf(t, build(t, s)))
+		})
+	}
+}
+
+// TestDeterministic builds each template twice, from fresh configs: Go's
+// map order must never reach the output.
+func TestDeterministic(t *testing.T) {
+	for _, s := range scenarios(t) {
+		a, b := yamlOf(t, build(t, s)), yamlOf(t, build(t, s))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two builds differ", s.name)
+		}
+	}
+}
+
+// TestRoundTrip parses each golden and writes it again: same bytes.
+func TestRoundTrip(t *testing.T) {
+	for _, s := range scenarios(t) {
+		want := readGolden(t, s)
+		got, err := cfnyaml.Format(want)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: formatting the golden changed it", s.name)
+		}
+	}
+}
+
+// TestJSONEquivalent checks that the JSON form holds the same template.
+func TestJSONEquivalent(t *testing.T) {
+	for _, s := range scenarios(t) {
+		st := build(t, s)
+		js, err := st.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(js, []byte(`\u003c`)) || bytes.Contains(js, []byte(`\u0026`)) {
+			t.Errorf("%s: JSON output escapes HTML characters", s.name)
+		}
+		fromJSON, err := cfnyaml.Parse(js)
+		if err != nil {
+			t.Fatalf("%s: JSON does not parse: %v", s.name, err)
+		}
+		fromYAML, err := cfnyaml.Parse(yamlOf(t, st))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(plain(fromJSON), plain(fromYAML)) {
+			t.Errorf("%s: the JSON and YAML forms hold different templates", s.name)
+		}
+	}
+}
+
+// plain turns a tree into Go values, dropping positions and styles.
+func plain(n *yaml.Node) any {
+	switch n.Kind {
+	case yaml.MappingNode:
+		var kv [][2]any // ordered
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			kv = append(kv, [2]any{n.Content[i].Value, plain(n.Content[i+1])})
+		}
+		return kv
+	case yaml.SequenceNode:
+		var s []any
+		for _, c := range n.Content {
+			s = append(s, plain(c))
+		}
+		return s
+	}
+	return n.Tag + ":" + n.Value
+}
+
+// TestNoGoformationTraps looks for the marks of goformation's intrinsic
+// evaluation: a placeholder account, a resolved region or partition, null.
+func TestNoGoformationTraps(t *testing.T) {
+	for _, s := range scenarios(t) {
+		out := string(readGolden(t, s))
+		var cfgText string
+		if s.config != "" {
+			b, _ := os.ReadFile(s.config)
+			cfgText = string(b)
+		}
+		for _, bad := range []string{"123456789012", "null", "us-east-1", "arn:aws:", "amazonaws.com/", "AWS::NoValue"} {
+			if strings.Contains(out, bad) && !strings.Contains(cfgText, bad) {
+				t.Errorf("%s: template contains %q", s.name, bad)
+			}
+		}
+		if strings.Contains(out, "Fn::GetAZs") || !strings.Contains(out, "!GetAZs ''") {
+			t.Errorf("%s: Availability Zones are not picked with !Select [i, !GetAZs '']", s.name)
+		}
+	}
+}
+
+// TestCfnLint lints every golden: no errors, no warnings.
+func TestCfnLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Fatal("cfn-lint not found on PATH: install it with `pip install cfn-lint==1.51.0`")
+	}
+	var files []string
+	for _, s := range scenarios(t) {
+		files = append(files, s.name+".yaml")
+	}
+	out, err := exec.Command(lint, append([]string{"--format", "parseable", "--"}, files...)...).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Fatalf("cfn-lint: %v\n%s", err, out)
+	}
+}
+
+func readGolden(t *testing.T, s scenario) []byte {
+	t.Helper()
+	b, err := os.ReadFile(s.name + ".yaml")
+	if err != nil {
+		t.Fatalf("%v; create it with: go test ./... -update", err)
+	}
+	return b
+}
