@@ -46,7 +46,7 @@ var secrets = []struct {
 	{regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`), "an AWS access key ID"},
 	{regexp.MustCompile(`(?i)aws_secret_access_key\s*[=:]`), "an AWS secret access key"},
 	{regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`), "a private key"},
-	{regexp.MustCompile(`(?i)\b(password|passwd|secret|api[_-]?key)\s*[=:]\s*['"]?[A-Za-z0-9/+=_\-]{8,}`), "a password or API key"},
+	{regexp.MustCompile(`(?i)(password|passwd|secret|api[_-]?key)\s*[=:]\s*['"]?[A-Za-z0-9/+=_\-]{8,}`), "a password or API key"},
 }
 
 // RenderUserData renders the instances' user-data script from the built-in

@@ -1,0 +1,168 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.VPC.AZCount != 2 || c.Instances.Count != 2 || c.VPC.NATGateways != 1 || c.Instances.Type != "t3.micro" {
+		t.Errorf("default is not the article's stack: %+v", c)
+	}
+}
+
+func TestParseOverridesDefault(t *testing.T) {
+	c, err := Parse([]byte(`
+stackName: prod-web
+vpc: {cidr: 10.1.0.0/16, azCount: 3, natGateways: 3}
+instances: {count: 4, type: t4g.small}
+tags: {team: web}
+`), "/etc/cfngen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StackName != "prod-web" || c.VPC.AZCount != 3 || c.VPC.NATGateways != 3 || c.Instances.Count != 4 {
+		t.Errorf("values not read: %+v", c)
+	}
+	if c.VPC.SubnetMask != 24 || c.LoadBalancer.HealthCheckPath != "/" {
+		t.Errorf("defaults lost: %+v", c)
+	}
+	if c.ImageID() != AMIArm64 {
+		t.Errorf("t4g.small got AMI %s, want the arm64 parameter", c.ImageID())
+	}
+	if c.Tags["team"] != "web" || c.Dir != "/etc/cfngen" {
+		t.Errorf("tags or dir not read: %+v %q", c.Tags, c.Dir)
+	}
+}
+
+func TestEmptyFileIsDefault(t *testing.T) {
+	c, err := Parse([]byte("# nothing here\n"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StackName != Default().StackName {
+		t.Errorf("stack name %q", c.StackName)
+	}
+}
+
+// TestBadConfigs: each bad config gives one error that names the key and
+// says why.
+func TestBadConfigs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "adir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, yaml, key, reason string
+	}{
+		{"unknown top key", "stackname: x", "stackname", "unknown key"},
+		{"unknown nested key", "vpc: {cidrs: 10.0.0.0/16}", "vpc.cidrs", "unknown key"},
+		{"repeated key", "stackName: a\nstackName: b", "stackName", "repeated key"},
+		{"wrong type string", "stackName: 12", "stackName", "want a string, got the number 12"},
+		{"wrong type int", "vpc: {azCount: two}", "vpc.azCount", `want a whole number, got the string "two"`},
+		{"float count", "instances: {count: 2.5}", "instances.count", "want a whole number"},
+		{"huge number", "instances: {count: 99999999999999999999}", "instances.count", ""},
+		{"negative count", "instances: {count: -1}", "instances.count", "outside 1 to 500"},
+		{"zero count", "instances: {count: 0}", "instances.count", "outside 1 to 500"},
+		{"not a mapping", "vpc: 3", "vpc", "want a mapping"},
+		{"list at top", "- a\n- b", "", "want a mapping"},
+		{"bad stack name", "stackName: 1web", "stackName", "must start with a letter"},
+		{"long stack name", "stackName: a" + strings.Repeat("b", 128), "stackName", "129 characters"},
+		{"long description", "description: " + strings.Repeat("d", 1025), "description", "1025 bytes"},
+		{"bad cidr", "vpc: {cidr: 10.0.0.0/33}", "vpc.cidr", "not an IPv4 CIDR"},
+		{"ipv6 cidr", "vpc: {cidr: 'fd00::/56'}", "vpc.cidr", "not an IPv4 CIDR"},
+		{"host bits", "vpc: {cidr: 10.0.0.1/16}", "vpc.cidr", "did you mean 10.0.0.0/16"},
+		{"vpc too big", "vpc: {cidr: 10.0.0.0/8}", "vpc.cidr", "/16 to /28"},
+		{"seven azs", "vpc: {azCount: 7}", "vpc.azCount", "outside 2 to 6"},
+		{"one az", "vpc: {azCount: 1}", "vpc.azCount", "outside 2 to 6"},
+		{"nat count", "vpc: {azCount: 3, natGateways: 2}", "vpc.natGateways", "want 0, 1 or one per AZ (3)"},
+		{"subnets do not fit", "vpc: {cidr: 10.0.0.0/24, subnetMask: 26, azCount: 3}", "vpc.subnetMask", "6 subnets of /26 do not fit"},
+		{"subnet larger than vpc", "vpc: {cidr: 10.0.0.0/20, subnetMask: 18}", "vpc.subnetMask", "larger than the /20 VPC"},
+		{"subnet mask range", "vpc: {subnetMask: 29}", "vpc.subnetMask", "/16 to /28"},
+		{"one list only", "vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/24]}", "vpc.privateSubnets", "set both lists"},
+		{"subnet outside vpc", "vpc: {publicSubnets: [10.0.0.0/24, 10.1.0.0/24], privateSubnets: [10.0.2.0/24, 10.0.3.0/24]}", "vpc.publicSubnets[1]", "does not fit in the VPC"},
+		{"overlapping subnets", "vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/24], privateSubnets: [10.0.2.0/24, 10.0.0.128/25]}", "vpc.privateSubnets[1]", "overlaps vpc.publicSubnets[0]"},
+		{"flow log days", "vpc: {flowLogs: true, flowLogsDays: 2}", "vpc.flowLogsDays", "not a CloudWatch Logs retention"},
+		{"flow logs not bool", "vpc: {flowLogs: yes please}", "vpc.flowLogs", "want true or false"},
+		{"bad instance type", "instances: {type: 'big one'}", "instances.type", "not an instance type"},
+		{"bad ami", "instances: {ami: ami-xyz}", "instances.ami", "neither an AMI ID"},
+		{"small root volume", "instances: {rootVolumeGiB: 4}", "instances.rootVolumeGiB", "outside 8 to 16384"},
+		{"missing user data", "instances: {userData: nope.tmpl}", "instances.userData", "cannot read nope.tmpl: no such file"},
+		{"user data is a dir", "instances: {userData: adir}", "instances.userData", "not a regular file"},
+		{"bad var name", "instances: {vars: {my-var: x}}", "instances.vars.my-var", "letters, digits and _"},
+		{"page title newline", "instances: {page: {title: \"a\\nb\"}}", "instances.page.title", "one line"},
+		{"asg min zero", "instances: {autoScaling: {min: 0, max: 2}}", "instances.autoScaling.min", "outside 1 to 1000"},
+		{"asg max below min", "instances: {autoScaling: {min: 3, max: 2}}", "instances.autoScaling.max", "outside min (3)"},
+		{"asg two targets", "instances: {autoScaling: {min: 1, max: 2, targetCpuPercent: 50, targetRequestsPerTarget: 100}}", "instances.autoScaling", "not both"},
+		{"health path", "loadBalancer: {healthCheckPath: health}", "loadBalancer.healthCheckPath", "starts with /"},
+		{"health interval", "loadBalancer: {healthCheckIntervalSeconds: 3}", "loadBalancer.healthCheckIntervalSeconds", "outside 5 to 300"},
+		{"not acm arn", "loadBalancer: {certificateArn: 'arn:aws:iam::111122223333:server-certificate/x'}", "loadBalancer.certificateArn", "not an ACM certificate ARN"},
+		{"bad bucket", "loadBalancer: {accessLogsBucket: My_Bucket}", "loadBalancer.accessLogsBucket", "not an S3 bucket name"},
+		{"tag value number", "tags: {cost: 12}", "tags.cost", "quote numbers"},
+		{"empty tag value", "tags: {team: ''}", "tags.team", "1 to 256"},
+		{"aws tag", "tags: {'aws:x': y}", "tags.aws:x", "reserved"},
+		{"name tag", "tags: {Name: x}", "tags.Name", "cfngen sets the Name tag"},
+		{"alias", "a: &x 1\nstackName: *x", "", "anchors and aliases are not allowed"},
+		{"two documents", "stackName: a\n---\nstackName: b", "", "more than one YAML document"},
+		{"not yaml", "stackName: [unclosed", "", "not valid YAML"},
+		{"binary", "\x00\x01\x02", "", "NUL bytes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml), dir)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v (%T), want a *config.Error", err, err)
+			}
+			if ce.Key != tc.key {
+				t.Errorf("key %q, want %q (error: %v)", ce.Key, tc.key, err)
+			}
+			if !strings.Contains(ce.Reason, tc.reason) {
+				t.Errorf("reason %q does not say %q", ce.Reason, tc.reason)
+			}
+		})
+	}
+}
+
+func TestLoadErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte("description: "+strings.Repeat("x", MaxFileBytes)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("stackName: web\nvpc:\n  azCount: nine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing.yaml"), "missing.yaml: no such file"},
+		{dir, ": is a directory"},
+		{big, "big.yaml: larger than 1024 KiB"},
+		{bad, `bad.yaml:3: vpc.azCount: want a whole number, got the string "nine"`},
+	} {
+		_, err := Load(tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%s) = %v, want it to say %q", tc.path, err, tc.want)
+		}
+	}
+}
+
+func TestValidStackName(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"web": true, "Web-2": true, "a": true, strings.Repeat("a", 128): true,
+		"": false, "2web": false, "-web": false, "web_1": false, "web 1": false, strings.Repeat("a", 129): false,
+	} {
+		if err := ValidStackName(name); (err == nil) != ok {
+			t.Errorf("ValidStackName(%q) = %v, want ok=%v", name, err, ok)
+		}
+	}
+}
