@@ -73,9 +73,9 @@ func (b *builder) network() *network {
 
 	b.resource("PublicRouteTable", &ec2.RouteTable{VpcId: cloudformation.Ref("VPC"), Tags: b.tags("public")})
 	b.resource("PublicDefaultRoute", &ec2.Route{
-		RouteTableId:         cloudformation.Ref("PublicRouteTable"),
-		DestinationCidrBlock: cloudformation.String("0.0.0.0/0"),
-		GatewayId:            cloudformation.String(cloudformation.Ref("InternetGateway")),
+		RouteTableId:               cloudformation.Ref("PublicRouteTable"),
+		DestinationCidrBlock:       cloudformation.String("0.0.0.0/0"),
+		GatewayId:                  cloudformation.String(cloudformation.Ref("InternetGateway")),
 		AWSCloudFormationDependsOn: []string{"InternetGatewayAttachment"},
 	})
 	for _, s := range n.publicSubnets {
