@@ -190,3 +190,55 @@ func readGolden(t *testing.T, s scenario) []byte {
 	}
 	return b
 }
+
+// TestDefaultIsTheArticlesStack lists, resource by resource, what the
+// article builds, and checks the default template holds exactly that.
+func TestDefaultIsTheArticlesStack(t *testing.T) {
+	want := map[string]string{
+		"VPC": "AWS::EC2::VPC", "InternetGateway": "AWS::EC2::InternetGateway",
+		"InternetGatewayAttachment": "AWS::EC2::VPCGatewayAttachment",
+		"PublicSubnet1":             "AWS::EC2::Subnet", "PublicSubnet2": "AWS::EC2::Subnet",
+		"PrivateSubnet1": "AWS::EC2::Subnet", "PrivateSubnet2": "AWS::EC2::Subnet",
+		"PublicRouteTable": "AWS::EC2::RouteTable", "PublicDefaultRoute": "AWS::EC2::Route",
+		"PublicSubnet1RouteTableAssociation":  "AWS::EC2::SubnetRouteTableAssociation",
+		"PublicSubnet2RouteTableAssociation":  "AWS::EC2::SubnetRouteTableAssociation",
+		"NatGateway1EIP":                      "AWS::EC2::EIP",
+		"NatGateway1":                         "AWS::EC2::NatGateway",
+		"PrivateRouteTable1":                  "AWS::EC2::RouteTable",
+		"PrivateRouteTable2":                  "AWS::EC2::RouteTable",
+		"PrivateDefaultRoute1":                "AWS::EC2::Route",
+		"PrivateDefaultRoute2":                "AWS::EC2::Route",
+		"PrivateSubnet1RouteTableAssociation": "AWS::EC2::SubnetRouteTableAssociation",
+		"PrivateSubnet2RouteTableAssociation": "AWS::EC2::SubnetRouteTableAssociation",
+		"LoadBalancerSecurityGroup":           "AWS::EC2::SecurityGroup",
+		"InstanceSecurityGroup":               "AWS::EC2::SecurityGroup",
+		"InstanceIngressFromLoadBalancer":     "AWS::EC2::SecurityGroupIngress",
+		"InstanceRole":                        "AWS::IAM::Role",
+		"InstanceProfile":                     "AWS::IAM::InstanceProfile",
+		"LaunchTemplate":                      "AWS::EC2::LaunchTemplate",
+		"Instance1":                           "AWS::EC2::Instance", "Instance2": "AWS::EC2::Instance",
+		"LoadBalancer": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		"TargetGroup":  "AWS::ElasticLoadBalancingV2::TargetGroup",
+		"HTTPListener": "AWS::ElasticLoadBalancingV2::Listener",
+	}
+	doc, err := cfnyaml.Parse(readGolden(t, scenario{name: "default"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	res := cfnyaml.Get(doc, "Resources")
+	for i := 0; i+1 < len(res.Content); i += 2 {
+		got[res.Content[i].Value] = cfnyaml.Get(res.Content[i+1], "Type").Value
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("default resources:\n got %v\nwant %v", got, want)
+	}
+	var outputs []string
+	out := cfnyaml.Get(doc, "Outputs")
+	for i := 0; i < len(out.Content); i += 2 {
+		outputs = append(outputs, out.Content[i].Value)
+	}
+	if strings.Join(outputs, " ") != "LoadBalancerDNS URL VPCId Instance1Id Instance2Id" {
+		t.Errorf("outputs: %v", outputs)
+	}
+}

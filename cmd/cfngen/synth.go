@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, sum, err := render(cfg, *format)
+	body, sum, err := render(cfg, *cfgPath, *format)
 	if err != nil {
 		return err
 	}
@@ -68,9 +69,14 @@ func synth(ctx context.Context, e *env, args []string) error {
 	return err
 }
 
-// render builds the template and writes it in the format, after the offline checks.
-func render(cfg *config.Config, format string) ([]byte, template.Summary, error) {
+// render builds the template and writes it in the format, after the
+// offline checks. Config errors name cfgPath, the file they come from.
+func render(cfg *config.Config, cfgPath, format string) ([]byte, template.Summary, error) {
 	st, err := template.Build(cfg)
+	var ce *config.Error
+	if errors.As(err, &ce) && ce.File == "" {
+		ce.File = cfgPath
+	}
 	if err != nil {
 		return nil, template.Summary{}, err
 	}
