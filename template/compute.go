@@ -31,10 +31,6 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 		Description: cloudformation.String("EC2 instance type of the web servers"),
 	})
 
-	tagSpecs := []ec2.LaunchTemplate_TagSpecification{{ResourceType: cloudformation.String("volume"), Tags: b.tags("root-volume")}}
-	if in.AutoScaling != nil {
-		tagSpecs = append(tagSpecs, ec2.LaunchTemplate_TagSpecification{ResourceType: cloudformation.String("instance"), Tags: b.tags("web")})
-	}
 	b.resource("LaunchTemplate", &ec2.LaunchTemplate{
 		LaunchTemplateData: &ec2.LaunchTemplate_LaunchTemplateData{
 			ImageId:            cloudformation.String(cloudformation.Ref("ImageId")),
@@ -56,7 +52,7 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 				},
 			}},
 			UserData:          cloudformation.String(cloudformation.Base64(userData)),
-			TagSpecifications: tagSpecs,
+			TagSpecifications: []ec2.LaunchTemplate_TagSpecification{{ResourceType: cloudformation.String("volume"), Tags: b.tags("root-volume")}},
 		},
 		TagSpecifications: []ec2.LaunchTemplate_LaunchTemplateTagSpecification{{
 			ResourceType: cloudformation.String("launch-template"),

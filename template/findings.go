@@ -28,6 +28,9 @@ var (
 		{cfnNag: "W56", reason: "serving HTTP needs no certificate; set loadBalancer.certificateArn for HTTPS"},
 		{checkov: "CKV_AWS_2", reason: "serving HTTP needs no certificate; set loadBalancer.certificateArn for HTTPS"},
 	}
+	defaultLogEncryption = []finding{
+		{checkov: "CKV_AWS_158", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
+	}
 	redirectListener = []finding{
 		{cfnNag: "W56", reason: "this HTTP listener only redirects to HTTPS"},
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	elbv2 "github.com/awslabs/goformation/v7/cloudformation/elasticloadbalancingv2"
+
+	"github.com/cfngen/cfngen/config"
 )
 
 // tlsPolicy accepts TLS 1.2 and 1.3 only.
@@ -86,6 +88,14 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		AWSCloudFormationMetadata: suppress(redirectListener),
 	})
 	return "LoadBalancer"
+}
+
+// forwardingListener names the listener that forwards to the target group.
+func forwardingListener(c *config.Config) string {
+	if c.LoadBalancer.CertificateArn != "" {
+		return "HTTPSListener"
+	}
+	return "HTTPListener"
 }
 
 func attr(k, v string) elbv2.LoadBalancer_LoadBalancerAttribute {

@@ -41,10 +41,11 @@ func (b *builder) network() *network {
 	v := b.cfg.VPC
 	n := &network{vpc: "VPC"}
 	b.resource("VPC", &ec2.VPC{
-		CidrBlock:          cloudformation.String(v.CIDR),
-		EnableDnsHostnames: cloudformation.Bool(true),
-		EnableDnsSupport:   cloudformation.Bool(true),
-		Tags:               b.tags("vpc"),
+		CidrBlock:                 cloudformation.String(v.CIDR),
+		EnableDnsHostnames:        cloudformation.Bool(true),
+		EnableDnsSupport:          cloudformation.Bool(true),
+		Tags:                      b.tags("vpc"),
+		AWSCloudFormationMetadata: b.vpcFindings(),
 	})
 	b.resource("InternetGateway", &ec2.InternetGateway{Tags: b.tags("igw")})
 	b.resource("InternetGatewayAttachment", &ec2.VPCGatewayAttachment{
@@ -113,6 +114,14 @@ func (b *builder) network() *network {
 		b.flowLogs()
 	}
 	return n
+}
+
+// vpcFindings records that flow logs are off, when they are.
+func (b *builder) vpcFindings() map[string]any {
+	if b.cfg.VPC.FlowLogs {
+		return nil
+	}
+	return suppress(noFlowLogs)
 }
 
 func (b *builder) associate(subnet, routeTable string) {
