@@ -5,15 +5,45 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
+	"github.com/cfngen/cfngen/internal/moto"
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"cfngen": main})
+	testscript.Main(withMoto{m}, map[string]func(){"cfngen": main})
+}
+
+// withMoto stops the moto server, if a test started one, after the tests.
+type withMoto struct{ m *testing.M }
+
+func (w withMoto) Run() int {
+	code := w.m.Run()
+	if motoStop != nil {
+		motoStop()
+	}
+	return code
+}
+
+var (
+	motoOnce     sync.Once
+	motoEndpoint string
+	motoStop     func()
+	motoErr      error
+)
+
+// motoServer returns the endpoint of the moto server, started on first use.
+func motoServer(t *testing.T) string {
+	t.Helper()
+	motoOnce.Do(func() { motoEndpoint, motoStop, motoErr = moto.Start() })
+	if motoErr != nil {
+		t.Fatal(motoErr)
+	}
+	return motoEndpoint
 }
 
 // TestScripts runs the CLI scripts in testdata/script: what a user types,
@@ -28,7 +58,12 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GOLDEN", goldenDir)
 			e.Setenv("NO_COLOR", "1")
+			// Any AWS call a script makes by mistake goes nowhere.
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			e.Setenv("AWS_ACCESS_KEY_ID", "test")
+			e.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+			e.Setenv("AWS_REGION", moto.Region)
+			e.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -58,4 +93,3 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
 }
-

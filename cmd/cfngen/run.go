@@ -49,6 +49,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"synth":    synth,
 		"validate": validate,
 		"version":  version,
+		"deploy":   deployCmd,
+		"diff":     diffCmd,
+		"outputs":  outputsCmd,
+		"destroy":  destroyCmd,
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "-help" && args[0] != "--help" {
 		return synth(ctx, e, args)

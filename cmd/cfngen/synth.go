@@ -44,7 +44,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, sum, err := render(cfg, *cfgPath, *format)
+	_, body, sum, err := build(cfg, *cfgPath, *format)
 	if err != nil {
 		return err
 	}
@@ -69,16 +69,17 @@ func synth(ctx context.Context, e *env, args []string) error {
 	return err
 }
 
-// render builds the template and writes it in the format, after the
+// build builds the template and writes it in the format, after the
 // offline checks. Config errors name cfgPath, the file they come from.
-func render(cfg *config.Config, cfgPath, format string) ([]byte, template.Summary, error) {
+func build(cfg *config.Config, cfgPath, format string) (*template.Stack, []byte, template.Summary, error) {
+	var sum template.Summary
 	st, err := template.Build(cfg)
 	var ce *config.Error
 	if errors.As(err, &ce) && ce.File == "" {
 		ce.File = cfgPath
 	}
 	if err != nil {
-		return nil, template.Summary{}, err
+		return nil, nil, sum, err
 	}
 	var body []byte
 	if format == "json" {
@@ -87,10 +88,10 @@ func render(cfg *config.Config, cfgPath, format string) ([]byte, template.Summar
 		body, err = st.YAML()
 	}
 	if err != nil {
-		return nil, template.Summary{}, err
+		return nil, nil, sum, err
 	}
-	sum, err := st.Check(body)
-	return body, sum, err
+	sum, err = st.Check(body)
+	return st, body, sum, err
 }
 
 func flagText(cfgPath, format string) string {

@@ -25,7 +25,7 @@ func validate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, sum, err := render(cfg, *cfgPath, "yaml")
+	_, _, sum, err := build(cfg, *cfgPath, "yaml")
 	if err != nil {
 		return err
 	}

@@ -93,12 +93,19 @@ func wait(endpoint string, limit time.Duration) error {
 	}
 }
 
+// Unset lists the variables that would point an SDK away from the test
+// credentials; callers remove them from the environment.
+var Unset = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"}
+
 // SetEnv sets, for the current process, the variables that keep an AWS SDK
 // (or the aws CLI) on loopback: test credentials, the region, the endpoint,
 // and no probing of the instance metadata address.
 func SetEnv(endpoint string) {
 	for k, v := range Env(endpoint) {
 		os.Setenv(k, v)
+	}
+	for _, k := range Unset {
+		os.Unsetenv(k)
 	}
 }
 

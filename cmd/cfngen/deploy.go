@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cfngen/cfngen/deploy"
+)
+
+const deployUsage = `usage: cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute] [flags]
+
+Deploy creates or updates the stack through a change set. It prints the
+change set on stdout, asks before executing it (--yes does not ask), follows
+the stack's events on stderr and prints the outputs on stdout.
+
+A change set that removes or replaces a resource also needs
+--allow-replacement, or a typed confirmation on a terminal. Without a
+terminal and without --yes, deploy stops after showing the change set.
+An unchanged stack is a success ("no changes").
+
+Example:
+  cfngen deploy -c prod.yaml
+  cfngen deploy --yes --param InstanceType=t3.small --tag team=web
+`
+
+func deployCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("deploy")
+	sf := addStackFlags(fs)
+	yes := fs.Bool("yes", false, "execute the change set without asking")
+	noExecute := fs.Bool("no-execute", false, "create and print the change set, and leave it for review")
+	allowReplacement := fs.Bool("allow-replacement", false, "consent to change sets that remove or replace resources")
+	failOnEmpty := fs.Bool("fail-on-empty-changeset", false, "exit 1 when there are no changes")
+	recreate := fs.Bool("recreate", false, "delete a stack left in ROLLBACK_COMPLETE (or another state that cannot be updated) and create it again")
+	timeout := fs.Duration("timeout", 0, "stop waiting after `DURATION` (e.g. 30m); CloudFormation goes on")
+	af := addAWSFlags(fs)
+	if err := parse(e, fs, deployUsage, args); err != nil {
+		return err
+	}
+	switch {
+	case *yes && *noExecute:
+		return &usageError{msg: "--yes and --no-execute do not go together", hint: "--no-execute only creates the change set; drop one of them"}
+	case *allowReplacement && *noExecute:
+		return &usageError{msg: "--allow-replacement and --no-execute do not go together", hint: "--no-execute never executes the change set"}
+	case *recreate && *noExecute:
+		return &usageError{msg: "--recreate and --no-execute do not go together", hint: "--no-execute changes nothing"}
+	case *timeout < 0:
+		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	}
+	if err := af.check(); err != nil {
+		return err
+	}
+	in, err := sf.input()
+	if err != nil {
+		return err
+	}
+	in.Yes, in.NoExecute, in.AllowReplacement = *yes, *noExecute, *allowReplacement
+	in.AllowDeleteRollbackComplete, in.Timeout = *recreate, *timeout
+
+	c, err := af.clients(ctx, e.stderr)
+	if err != nil {
+		return err
+	}
+	_, err = c.deployer(e).Deploy(ctx, in)
+	c.report(e, af)
+	return deployExit(err, *failOnEmpty)
+}
+
+// deployExit maps the outcomes of deploy to exit codes.
+func deployExit(err error, failOnEmpty bool) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, deploy.ErrNoChanges):
+		if failOnEmpty {
+			return &exitError{code: 1, msg: "error: no changes to deploy (--fail-on-empty-changeset)"}
+		}
+		return nil
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.Is(err, deploy.ErrNeedsConsent):
+		return &exitError{code: 1, msg: "error: " + err.Error() + "\ncfngen: hint: re-run with --yes to execute, or with --no-execute to keep the change set for review"}
+	case errors.Is(err, deploy.ErrReplacementRefused):
+		return &exitError{code: 1, msg: "error: " + err.Error() + "\ncfngen: hint: re-run with --allow-replacement if the removals and replacements are intended"}
+	}
+	return err
+}
+
+// report says, with -v, how many AWS calls were retried.
+func (c *clients) report(e *env, af *awsFlags) {
+	if af.verbose {
+		fmt.Fprintf(e.stderr, "cfngen: %d AWS calls retried\n", c.retries.Load())
+	}
+}

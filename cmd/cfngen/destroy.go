@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cfngen/cfngen/deploy"
+)
+
+const destroyUsage = `usage: cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
+
+Destroy deletes the stack and everything in it. It lists the resources that
+will be deleted on stdout, asks you to type the stack name (--yes does not
+ask), and follows the deletion on stderr.
+
+Example:
+  cfngen destroy --stack-name web-test
+`
+
+func destroyCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("destroy")
+	cfgPath := configFlag(fs)
+	name := fs.String("stack-name", "", "the stack `NAME` (default: the config's stackName)")
+	yes := fs.Bool("yes", false, "delete without asking")
+	af := addAWSFlags(fs)
+	if err := parse(e, fs, destroyUsage, args); err != nil {
+		return err
+	}
+	if err := af.check(); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	stack, err := stackName(*name, cfg)
+	if err != nil {
+		return err
+	}
+	c, err := af.clients(ctx, e.stderr)
+	if err != nil {
+		return err
+	}
+	err = c.deployer(e).Destroy(ctx, stack, *yes)
+	c.report(e, af)
+	if errors.Is(err, deploy.ErrNeedsConsent) {
+		return &exitError{code: 1, msg: "error: " + err.Error() + "\ncfngen: hint: re-run on a terminal, or with --yes"}
+	}
+	return err
+}

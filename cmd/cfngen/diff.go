@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cfngen/cfngen/deploy"
+)
+
+const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [flags]
+
+Diff shows what a deploy would change: it creates a change set, prints it
+on stdout and deletes it. It changes nothing in the account.
+
+Example:
+  cfngen diff -c prod.yaml --exit-code || echo "the stack would change"
+`
+
+func diffCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("diff")
+	sf := addStackFlags(fs)
+	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
+	af := addAWSFlags(fs)
+	if err := parse(e, fs, diffUsage, args); err != nil {
+		return err
+	}
+	if err := af.check(); err != nil {
+		return err
+	}
+	in, err := sf.input()
+	if err != nil {
+		return err
+	}
+	c, err := af.clients(ctx, e.stderr)
+	if err != nil {
+		return err
+	}
+	_, err = c.deployer(e).Diff(ctx, in)
+	c.report(e, af)
+	switch {
+	case errors.Is(err, deploy.ErrNoChanges):
+		return nil
+	case err != nil:
+		return err
+	case *exitCode:
+		return &exitError{code: 1}
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/cfngen/cfngen/deploy"
+)
+
+const outputsUsage = `usage: cfngen outputs [-c FILE] [--stack-name NAME] [--format text|json] [flags]
+
+Outputs prints the stack's outputs on stdout: a table, or JSON.
+
+Example:
+  cfngen outputs --stack-name web --format json | jq -r '.[] | select(.Key == "URL") | .Value'
+`
+
+func outputsCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("outputs")
+	cfgPath := configFlag(fs)
+	name := fs.String("stack-name", "", "the stack `NAME` (default: the config's stackName)")
+	format := fs.String("format", "text", "print a `text` table or json")
+	af := addAWSFlags(fs)
+	if err := parse(e, fs, outputsUsage, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageErrorf("--format %q: want text or json", *format)
+	}
+	if err := af.check(); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	stack, err := stackName(*name, cfg)
+	if err != nil {
+		return err
+	}
+	c, err := af.clients(ctx, e.stderr)
+	if err != nil {
+		return err
+	}
+	outs, err := c.deployer(e).Outputs(ctx, stack)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		if outs == nil {
+			outs = []deploy.Output{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(outs)
+	}
+	return deploy.WriteOutputs(e.stdout, outs)
+}

@@ -1,0 +1,90 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/cfngen/cfngen/config"
+)
+
+// Destroy deletes a stack and all its resources after listing them on Out.
+// It needs yes, or the stack name typed at the prompt; without either it
+// returns ErrNeedsConsent. It follows the deletion until DELETE_COMPLETE.
+func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) error {
+	if err := d.ready(); err != nil {
+		return err
+	}
+	if err := config.ValidStackName(stackName); err != nil {
+		return err
+	}
+	st, err := d.describeStack(ctx, stackName)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return fmt.Errorf("%w: stack %s does not exist", ErrStackNotFound, stackName)
+	}
+	resources, err := d.listResources(ctx, stackName, aws.ToString(st.StackId))
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(d.out(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOGICAL ID\tTYPE\tPHYSICAL ID")
+	byID := map[string]string{}
+	for _, r := range resources {
+		id, ty := aws.ToString(r.LogicalResourceId), aws.ToString(r.ResourceType)
+		byID[id] = ty
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", id, ty, orDash(aws.ToString(r.PhysicalResourceId)))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write resources: %w", err)
+	}
+	noun := "resources"
+	if len(resources) == 1 {
+		noun = "resource"
+	}
+	fmt.Fprintf(d.out(), "%d %s to delete with stack %s\n", len(resources), noun, stackName)
+	w := d.newWaiter(0)
+	if !yes {
+		if d.Prompt == nil {
+			fmt.Fprintln(d.log(), "not deleted: no terminal to ask on; re-run with --yes to delete the stack")
+			return fmt.Errorf("%w: delete stack %s", ErrNeedsConsent, stackName)
+		}
+		ok, err := d.ask(w, func() (bool, error) {
+			return d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s and the resources above? Type the stack name to confirm", stackName), stackName)
+		})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: stack %s not deleted", ErrDeclined, stackName)
+		}
+	}
+	if err := d.deleteStack(ctx, w, st, byID); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.log(), "deleted stack %s\n", stackName)
+	return nil
+}
+
+// listResources returns every resource of the stack.
+func (d *Deployer) listResources(ctx context.Context, stackName, stackID string) ([]types.StackResourceSummary, error) {
+	var all []types.StackResourceSummary
+	in := &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)}
+	for {
+		out, err := d.CFN.ListStackResources(ctx, in)
+		if err != nil {
+			return nil, wrapAWS("list resources of stack "+stackName, err)
+		}
+		all = append(all, out.StackResourceSummaries...)
+		if out.NextToken == nil {
+			return all, nil
+		}
+		in.NextToken = out.NextToken
+	}
+}

@@ -1,0 +1,215 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+)
+
+// fakeAPI is a hand-written fake of API. Each method records the call and
+// runs its function field; a nil field fails the call.
+type fakeAPI struct {
+	DescribeStacksFunc      func(context.Context, *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error)
+	DescribeStackEventsFunc func(context.Context, *cloudformation.DescribeStackEventsInput) (*cloudformation.DescribeStackEventsOutput, error)
+	ListStackResourcesFunc  func(context.Context, *cloudformation.ListStackResourcesInput) (*cloudformation.ListStackResourcesOutput, error)
+	CreateChangeSetFunc     func(context.Context, *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error)
+	DescribeChangeSetFunc   func(context.Context, *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error)
+	ExecuteChangeSetFunc    func(context.Context, *cloudformation.ExecuteChangeSetInput) (*cloudformation.ExecuteChangeSetOutput, error)
+	DeleteChangeSetFunc     func(context.Context, *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error)
+	DeleteStackFunc         func(context.Context, *cloudformation.DeleteStackInput) (*cloudformation.DeleteStackOutput, error)
+
+	// Calls lists every call as "Operation key-input".
+	Calls []string
+	// Label shortens an input for Calls; nil keeps it.
+	Label func(string) string
+}
+
+var _ API = (*fakeAPI)(nil)
+
+var errUnexpected = errors.New("unexpected call")
+
+func (f *fakeAPI) record(op string, key *string, extra ...string) {
+	s := ""
+	if key != nil {
+		s = *key
+	}
+	if f.Label != nil {
+		s = f.Label(s)
+	}
+	c := op + " " + s
+	for _, e := range extra {
+		if e != "" {
+			c += " " + e
+		}
+	}
+	f.Calls = append(f.Calls, c)
+}
+
+func (f *fakeAPI) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+	f.record("DescribeStacks", in.StackName)
+	if f.DescribeStacksFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DescribeStacksFunc(ctx, in)
+}
+
+func (f *fakeAPI) DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error) {
+	f.record("DescribeStackEvents", in.StackName, tokenArg(in.NextToken))
+	if f.DescribeStackEventsFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DescribeStackEventsFunc(ctx, in)
+}
+
+func (f *fakeAPI) ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
+	f.record("ListStackResources", in.StackName, tokenArg(in.NextToken))
+	if f.ListStackResourcesFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.ListStackResourcesFunc(ctx, in)
+}
+
+func (f *fakeAPI) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error) {
+	f.record("CreateChangeSet", in.StackName, string(in.ChangeSetType))
+	if f.CreateChangeSetFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.CreateChangeSetFunc(ctx, in)
+}
+
+func (f *fakeAPI) DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error) {
+	f.record("DescribeChangeSet", in.ChangeSetName, tokenArg(in.NextToken))
+	if f.DescribeChangeSetFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DescribeChangeSetFunc(ctx, in)
+}
+
+func (f *fakeAPI) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error) {
+	f.record("ExecuteChangeSet", in.ChangeSetName)
+	if f.ExecuteChangeSetFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.ExecuteChangeSetFunc(ctx, in)
+}
+
+func (f *fakeAPI) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error) {
+	f.record("DeleteChangeSet", in.ChangeSetName)
+	if f.DeleteChangeSetFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DeleteChangeSetFunc(ctx, in)
+}
+
+func (f *fakeAPI) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
+	f.record("DeleteStack", in.StackName)
+	if f.DeleteStackFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DeleteStackFunc(ctx, in)
+}
+
+func tokenArg(t *string) string {
+	if t == nil {
+		return ""
+	}
+	return "token=" + *t
+}
+
+// fakeUploader is a hand-written fake of Uploader.
+type fakeUploader struct {
+	HeadObjectFunc func(context.Context, *s3.HeadObjectInput) (*s3.HeadObjectOutput, error)
+	PutObjectFunc  func(context.Context, *s3.PutObjectInput) (*s3.PutObjectOutput, error)
+	Calls          []string
+}
+
+var _ Uploader = (*fakeUploader)(nil)
+
+func (f *fakeUploader) HeadObject(ctx context.Context, in *s3.HeadObjectInput, _ ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	f.Calls = append(f.Calls, "HeadObject "+*in.Bucket+"/"+*in.Key)
+	if f.HeadObjectFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.HeadObjectFunc(ctx, in)
+}
+
+func (f *fakeUploader) PutObject(ctx context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	f.Calls = append(f.Calls, "PutObject "+*in.Bucket+"/"+*in.Key)
+	if f.PutObjectFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.PutObjectFunc(ctx, in)
+}
+
+// fakePrompter is a hand-written fake of Prompter that records the
+// questions.
+type fakePrompter struct {
+	ConfirmFunc      func(ctx context.Context, question string) (bool, error)
+	ConfirmTypedFunc func(ctx context.Context, question, want string) (bool, error)
+	Asked            []string
+}
+
+func (f *fakePrompter) Confirm(ctx context.Context, question string) (bool, error) {
+	f.Asked = append(f.Asked, "Confirm: "+question)
+	if f.ConfirmFunc == nil {
+		return false, errUnexpected
+	}
+	return f.ConfirmFunc(ctx, question)
+}
+
+func (f *fakePrompter) ConfirmTyped(ctx context.Context, question, want string) (bool, error) {
+	f.Asked = append(f.Asked, "ConfirmTyped("+want+"): "+question)
+	if f.ConfirmTypedFunc == nil {
+		return false, errUnexpected
+	}
+	return f.ConfirmTypedFunc(ctx, question, want)
+}
+
+// answer returns a prompter that answers every question with ok.
+func answer(ok bool) *fakePrompter {
+	return &fakePrompter{
+		ConfirmFunc:      func(context.Context, string) (bool, error) { return ok, nil },
+		ConfirmTypedFunc: func(context.Context, string, string) (bool, error) { return ok, nil },
+	}
+}
+
+// fakeClock is a clock that moves only when slept on.
+type fakeClock struct {
+	now    time.Time
+	Sleeps []time.Duration
+}
+
+func newClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Sleeps = append(c.Sleeps, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+// apiError builds an error like the SDK's for an API error response.
+func apiError(code, msg string) error {
+	return &smithy.GenericAPIError{Code: code, Message: msg}
+}
+
+// seqReader yields 0, 1, 2, ... so that names and tokens are predictable.
+type seqReader struct{ n byte }
+
+func (r *seqReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = r.n
+		r.n++
+	}
+	return len(p), nil
+}

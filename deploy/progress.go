@@ -1,0 +1,279 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+const stackType = "AWS::CloudFormation::Stack"
+
+// operation is one stack operation being followed.
+type operation struct {
+	stackName string
+	stackID   string
+	begin     types.StackStatus // status the operation starts with
+	status    types.StackStatus // last seen; names the operation in messages
+	resources map[string]string // logical ID → type of the resources it touches; nil: unknown
+	marker    string            // ID of the newest event already seen
+	start     time.Time
+}
+
+// follow prints the operation's events and progress until the stack leaves
+// *_IN_PROGRESS, and returns the stack as read last (by ID: a deleted stack
+// is not found by name) and the failed resource events.
+func (d *Deployer) follow(ctx context.Context, w *waiter, op *operation) (*types.Stack, []types.StackEvent, error) {
+	p := d.newProgress(op)
+	var stack *types.Stack
+	err := w.poll(ctx, func() (bool, error) {
+		st, err := d.describeStack(ctx, op.stackID)
+		if err != nil {
+			return false, err
+		}
+		if st == nil {
+			// Some servers drop the record of a deleted stack.
+			st = &types.Stack{StackName: aws.String(op.stackName), StackId: aws.String(op.stackID), StackStatus: types.StackStatusDeleteComplete}
+		}
+		evs, err := d.newEvents(ctx, op)
+		if err != nil {
+			return false, err
+		}
+		p.events(evs)
+		stack, op.status = st, st.StackStatus
+		if inProgress(st.StackStatus) {
+			p.tick()
+			return false, nil
+		}
+		return true, nil
+	})
+	p.clear()
+	if err != nil {
+		return stack, p.failed, d.goesOn(w, op, err)
+	}
+	fmt.Fprintf(d.log(), "stack %s: %s in %s\n", op.stackName, d.paint(string(op.status)), p.elapsed())
+	return stack, p.failed, nil
+}
+
+// goesOn tells the user, after an interrupt or a timeout, that CloudFormation
+// goes on without them and how to follow or cancel it.
+func (d *Deployer) goesOn(w *waiter, op *operation, err error) error {
+	if !interrupted(err) && !timedOut(err) {
+		return err
+	}
+	what, cancel := describeOperation(op)
+	log := d.log()
+	if interrupted(err) {
+		fmt.Fprintf(log, "interrupted: CloudFormation goes on with the %s of stack %s (%s)\n", what, op.stackName, op.status)
+	} else {
+		limit := ""
+		if w.timeout > 0 {
+			limit = " after " + w.timeout.String()
+		}
+		fmt.Fprintf(log, "timed out%s: CloudFormation goes on with the %s of stack %s (%s); cfngen left the stack as it is\n",
+			limit, what, op.stackName, op.status)
+	}
+	follow := "aws cloudformation describe-stack-events --stack-name " + op.stackName
+	if !strings.HasPrefix(string(op.status), "DELETE") {
+		follow = "run cfngen deploy again (it waits for the stack), or " + follow
+	}
+	fmt.Fprintf(log, "  follow it: %s\n", follow)
+	fmt.Fprintf(log, "  cancel it: %s\n", cancel)
+	if interrupted(err) {
+		return fmt.Errorf("stopped waiting for stack %s: %w", op.stackName, err)
+	}
+	return asTimeout(err, fmt.Sprintf("stack %s still %s", op.stackName, op.status))
+}
+
+// describeOperation names the operation of a stack status and says how it
+// can be cancelled.
+func describeOperation(op *operation) (what, cancel string) {
+	s := string(op.status)
+	switch {
+	case strings.HasPrefix(s, "UPDATE_ROLLBACK"):
+		return "rollback of the update", "a rollback cannot be cancelled; wait for it to end"
+	case strings.HasPrefix(s, "ROLLBACK"):
+		return "rollback of the creation", "a rollback cannot be cancelled; wait for it to end"
+	case s == string(types.StackStatusUpdateInProgress):
+		return "update", "aws cloudformation cancel-update-stack --stack-name " + op.stackName
+	case strings.HasPrefix(s, "UPDATE"):
+		return "update", "the update is cleaning up and cannot be cancelled; wait for it to end"
+	case strings.HasPrefix(s, "CREATE"):
+		return "creation", "delete the stack: cfngen destroy, or aws cloudformation delete-stack --stack-name " + op.stackName
+	case strings.HasPrefix(s, "DELETE"):
+		return "deletion", "a deletion cannot be cancelled; wait for it to end"
+	case strings.HasPrefix(s, "IMPORT"):
+		return "import", "an import cannot be cancelled; wait for it to end"
+	}
+	return "operation", "see aws cloudformation describe-stacks --stack-name " + op.stackName
+}
+
+func inProgress(s types.StackStatus) bool {
+	return strings.HasSuffix(string(s), "_IN_PROGRESS") && s != types.StackStatusReviewInProgress
+}
+
+// newestEvent returns the ID of the stack's newest event, the marker from
+// which an operation's events are shown.
+func (d *Deployer) newestEvent(ctx context.Context, stackID string) (string, error) {
+	out, err := d.CFN.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID)})
+	if err != nil {
+		return "", wrapAWS("describe stack events", err)
+	}
+	if len(out.StackEvents) == 0 {
+		return "", nil
+	}
+	return aws.ToString(out.StackEvents[0].EventId), nil
+}
+
+// newEvents returns, oldest first, the events newer than op.marker, reading
+// pages (newest first) back to it, and moves the marker.
+func (d *Deployer) newEvents(ctx context.Context, op *operation) ([]types.StackEvent, error) {
+	var fresh []types.StackEvent
+	in := &cloudformation.DescribeStackEventsInput{StackName: aws.String(op.stackID)}
+pages:
+	for {
+		out, err := d.CFN.DescribeStackEvents(ctx, in)
+		if isStackMissing(err) {
+			break
+		}
+		if err != nil {
+			return nil, wrapAWS("describe stack events", err)
+		}
+		for _, e := range out.StackEvents {
+			if op.marker != "" && aws.ToString(e.EventId) == op.marker {
+				break pages
+			}
+			fresh = append(fresh, e)
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if len(fresh) > 0 {
+		op.marker = aws.ToString(fresh[0].EventId)
+	}
+	for i, j := 0, len(fresh)-1; i < j; i, j = i+1, j-1 {
+		fresh[i], fresh[j] = fresh[j], fresh[i]
+	}
+	return fresh, nil
+}
+
+// progress prints events and the progress of one operation on Log.
+type progress struct {
+	d       *Deployer
+	op      *operation
+	idWidth int
+	tyWidth int
+	done    map[string]bool
+	failed  []types.StackEvent
+	printed time.Time // when a line was last printed
+	live    bool      // a live line is on the terminal
+}
+
+func (d *Deployer) newProgress(op *operation) *progress {
+	p := &progress{d: d, op: op, idWidth: len(op.stackName), tyWidth: len(stackType), done: map[string]bool{}, printed: d.now()}
+	for id, ty := range op.resources {
+		p.idWidth = max(p.idWidth, len(id))
+		p.tyWidth = max(p.tyWidth, len(ty))
+	}
+	return p
+}
+
+// events prints each event on its own line and counts finished resources.
+func (p *progress) events(evs []types.StackEvent) {
+	if len(evs) == 0 {
+		return
+	}
+	p.clear()
+	for _, e := range evs {
+		// Widths only grow, so that the lines of a batch line up.
+		p.idWidth = max(p.idWidth, len(aws.ToString(e.LogicalResourceId)))
+		p.tyWidth = max(p.tyWidth, len(aws.ToString(e.ResourceType)))
+	}
+	log := p.d.log()
+	for _, e := range evs {
+		id, ty, status := aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), string(e.ResourceStatus)
+		line := fmt.Sprintf("%s  %-*s  %-*s  %s", p.d.clock(e.Timestamp), p.idWidth, id, p.tyWidth, ty, p.d.paint(status))
+		if r := aws.ToString(e.ResourceStatusReason); r != "" {
+			line += "  " + r
+		}
+		fmt.Fprintln(log, line)
+		if ty == stackType && id == p.op.stackName {
+			continue
+		}
+		if strings.HasSuffix(status, "_FAILED") {
+			p.failed = append(p.failed, e)
+		}
+		_, known := p.op.resources[id]
+		if (known || p.op.resources == nil) && (strings.HasSuffix(status, "_COMPLETE") || strings.HasSuffix(status, "_FAILED")) {
+			p.done[id] = true
+		}
+	}
+	p.printed = p.d.now()
+}
+
+// tick shows that the operation goes on: the live line on a terminal, else
+// a plain line when nothing was printed for a heartbeat.
+func (p *progress) tick() {
+	line := fmt.Sprintf("%s %s, %s elapsed", p.d.paint(string(p.op.status)), p.counts(), p.elapsed())
+	switch {
+	case p.d.Terminal:
+		fmt.Fprint(p.d.log(), "\r\x1b[K"+line)
+		p.live = true
+	case p.d.now().Sub(p.printed) >= p.d.heartbeat():
+		fmt.Fprintln(p.d.log(), "still "+line)
+		p.printed = p.d.now()
+	}
+}
+
+// clear removes the live line.
+func (p *progress) clear() {
+	if p.live {
+		fmt.Fprint(p.d.log(), "\r\x1b[K")
+		p.live = false
+	}
+}
+
+func (p *progress) counts() string {
+	if p.op.resources == nil {
+		return fmt.Sprintf("(%d resources done)", len(p.done))
+	}
+	return fmt.Sprintf("(%d/%d resources done)", len(p.done), len(p.op.resources))
+}
+
+func (p *progress) elapsed() time.Duration {
+	return p.d.now().Sub(p.op.start).Round(time.Second)
+}
+
+// clock formats an event time in the Deployer clock's location.
+func (d *Deployer) clock(t *time.Time) string {
+	if t == nil {
+		return "--:--:--"
+	}
+	return t.In(d.now().Location()).Format("15:04:05")
+}
+
+// paint colours a status when Color is set: red for failures and rollbacks,
+// yellow while in progress, green when complete.
+func (d *Deployer) paint(s string) string {
+	if !d.Color {
+		return string(s)
+	}
+	var code string
+	switch v := s; {
+	case strings.HasSuffix(v, "_FAILED") || strings.Contains(v, "ROLLBACK"):
+		code = "31"
+	case strings.HasSuffix(v, "_IN_PROGRESS"):
+		code = "33"
+	case strings.HasSuffix(v, "_COMPLETE"):
+		code = "32"
+	default:
+		return v
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}

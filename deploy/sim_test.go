@@ -1,0 +1,402 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+// sim is a small CloudFormation for the unit tests, built on fakeAPI: it
+// keeps stacks and change sets and plays scripted operations against the
+// fake clock. Tests set its fields, or replace single functions of its
+// fakeAPI for odd cases.
+type sim struct {
+	api   *fakeAPI
+	clock *fakeClock
+
+	stacks []*simStack // every stack ever made, deleted ones too
+
+	// The next change set.
+	changes   []types.Change
+	csStatus  types.ChangeSetStatus // final status; default CREATE_COMPLETE
+	csReason  string
+	csPending int // polls that see CREATE_IN_PROGRESS first
+	csPage    int // changes per DescribeChangeSet page; 0: all
+	createErr error
+	execErr   error
+	deleteErr error
+
+	// Scripts, their times counted from the call that starts them.
+	onExecute []tick
+	onDelete  []tick
+
+	eventPage int // events per DescribeStackEvents page; default 3
+
+	changeSets map[string]*simChangeSet // by ARN
+	created    []*cloudformation.CreateChangeSetInput
+	executed   []*cloudformation.ExecuteChangeSetInput
+	deleted    []*cloudformation.DeleteStackInput
+	seq        int
+}
+
+type simStack struct {
+	name, id  string
+	n         int
+	status    types.StackStatus
+	reason    string
+	events    []types.StackEvent // newest first
+	outputs   []types.Output
+	resources []types.StackResourceSummary
+	script    []tick
+	start     time.Time // of the script
+	gone      bool      // deleted: found by ID only
+}
+
+type simChangeSet struct {
+	name, id string
+	stack    *simStack
+	typ      types.ChangeSetType
+	changes  []types.Change
+	polls    int
+	deleted  bool
+}
+
+// tick is one step of a scripted operation: after the given time, the
+// stack takes the status (when set), the events are added (oldest first)
+// and do runs.
+type tick struct {
+	after  time.Duration
+	status types.StackStatus
+	events []ev
+	do     func()
+}
+
+// ev is an event of a tick. An empty logical ID is the stack itself.
+type ev struct {
+	id, typ string
+	status  types.ResourceStatus
+	reason  string
+}
+
+const account = "arn:aws:cloudformation:us-east-1:123456789012:"
+
+func newSim(t *testing.T) *sim {
+	t.Helper()
+	s := &sim{api: &fakeAPI{}, clock: newClock(), changeSets: map[string]*simChangeSet{}, eventPage: 3}
+	s.api.Label = s.label
+	s.api.DescribeStacksFunc = s.describeStacks
+	s.api.DescribeStackEventsFunc = s.describeStackEvents
+	s.api.ListStackResourcesFunc = s.listStackResources
+	s.api.CreateChangeSetFunc = s.createChangeSet
+	s.api.DescribeChangeSetFunc = s.describeChangeSet
+	s.api.ExecuteChangeSetFunc = s.executeChangeSet
+	s.api.DeleteChangeSetFunc = s.deleteChangeSet
+	s.api.DeleteStackFunc = s.deleteStack
+	return s
+}
+
+// deployer returns a Deployer on the sim with buffers for Out and Log.
+func (s *sim) deployer() (*Deployer, *bytes.Buffer, *bytes.Buffer) {
+	var out, log bytes.Buffer
+	return &Deployer{
+		CFN:    s.api,
+		Region: "eu-west-1",
+		Out:    &out,
+		Log:    &log,
+		Now:    s.clock.Now,
+		Sleep:  s.clock.Sleep,
+		Rand:   &seqReader{},
+	}, &out, &log
+}
+
+// addStack makes a stack that exists before the test starts.
+func (s *sim) addStack(name string, status types.StackStatus) *simStack {
+	st := s.newStack(name, status)
+	s.event(st, ev{status: types.ResourceStatus(status)})
+	return st
+}
+
+func (s *sim) newStack(name string, status types.StackStatus) *simStack {
+	s.seq++
+	st := &simStack{name: name, n: len(s.stacks) + 1, status: status}
+	st.id = fmt.Sprintf("%sstack/%s/%08x-4d2c-11f0-9f3a-0a1b2c3d4e5f", account, name, 0x6a1f0c50+st.n)
+	s.stacks = append(s.stacks, st)
+	return st
+}
+
+// label shortens stack IDs to name#n and change-set IDs to their name.
+func (s *sim) label(v string) string {
+	for _, st := range s.stacks {
+		if v == st.id {
+			return st.name + "#" + strconv.Itoa(st.n)
+		}
+	}
+	if cs, ok := s.changeSets[v]; ok {
+		return cs.name
+	}
+	return v
+}
+
+// mutations returns the calls that change something.
+func (s *sim) mutations() []string {
+	var out []string
+	for _, c := range s.api.Calls {
+		switch strings.Fields(c)[0] {
+		case "CreateChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "DeleteStack":
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *sim) event(st *simStack, e ev) {
+	s.seq++
+	id, typ := e.id, e.typ
+	if id == "" {
+		id, typ = st.name, stackType
+	}
+	ts := s.clock.Now()
+	phys := st.id
+	if e.id != "" {
+		phys = strings.ToLower(e.id) + "-0123456789abcdef"
+	}
+	var reason *string
+	if e.reason != "" {
+		reason = aws.String(e.reason)
+	}
+	se := types.StackEvent{
+		EventId:              aws.String(fmt.Sprintf("%s-%s-%d", id, e.status, s.seq)),
+		StackId:              aws.String(st.id),
+		StackName:            aws.String(st.name),
+		LogicalResourceId:    aws.String(id),
+		PhysicalResourceId:   aws.String(phys),
+		ResourceType:         aws.String(typ),
+		ResourceStatus:       e.status,
+		ResourceStatusReason: reason,
+		Timestamp:            &ts,
+	}
+	st.events = append([]types.StackEvent{se}, st.events...)
+}
+
+// play applies the ticks of the stack's script that are due.
+func (s *sim) play(st *simStack) {
+	for len(st.script) > 0 && !s.clock.Now().Before(st.start.Add(st.script[0].after)) {
+		tk := st.script[0]
+		st.script = st.script[1:]
+		if tk.status != "" {
+			st.status = tk.status
+		}
+		for _, e := range tk.events {
+			s.event(st, e)
+		}
+		if tk.status == types.StackStatusDeleteComplete {
+			st.gone = true
+		}
+		if tk.do != nil {
+			tk.do()
+		}
+	}
+}
+
+func (s *sim) find(nameOrID string) *simStack {
+	for _, st := range s.stacks {
+		if st.id == nameOrID || st.name == nameOrID && !st.gone {
+			return st
+		}
+	}
+	return nil
+}
+
+func missing(nameOrID string) error {
+	return apiError("ValidationError", "Stack with id "+nameOrID+" does not exist")
+}
+
+func (s *sim) describeStacks(_ context.Context, in *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error) {
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	s.play(st)
+	out := types.Stack{StackName: aws.String(st.name), StackId: aws.String(st.id), StackStatus: st.status, Outputs: st.outputs}
+	if st.reason != "" {
+		out.StackStatusReason = aws.String(st.reason)
+	}
+	return &cloudformation.DescribeStacksOutput{Stacks: []types.Stack{out}}, nil
+}
+
+func (s *sim) describeStackEvents(_ context.Context, in *cloudformation.DescribeStackEventsInput) (*cloudformation.DescribeStackEventsOutput, error) {
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	from := 0
+	if in.NextToken != nil {
+		from, _ = strconv.Atoi(*in.NextToken)
+	}
+	to := min(from+s.eventPage, len(st.events))
+	out := &cloudformation.DescribeStackEventsOutput{StackEvents: st.events[from:to]}
+	if to < len(st.events) {
+		out.NextToken = aws.String(strconv.Itoa(to))
+	}
+	return out, nil
+}
+
+func (s *sim) listStackResources(_ context.Context, in *cloudformation.ListStackResourcesInput) (*cloudformation.ListStackResourcesOutput, error) {
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	from := 0
+	if in.NextToken != nil {
+		from, _ = strconv.Atoi(*in.NextToken)
+	}
+	to := min(from+2, len(st.resources))
+	out := &cloudformation.ListStackResourcesOutput{StackResourceSummaries: st.resources[from:to]}
+	if to < len(st.resources) {
+		out.NextToken = aws.String(strconv.Itoa(to))
+	}
+	return out, nil
+}
+
+func (s *sim) createChangeSet(_ context.Context, in *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error) {
+	s.created = append(s.created, in)
+	if s.createErr != nil {
+		return nil, s.createErr
+	}
+	name := aws.ToString(in.StackName)
+	st := s.find(name)
+	switch {
+	case in.ChangeSetType == types.ChangeSetTypeCreate && st == nil:
+		st = s.newStack(name, types.StackStatusReviewInProgress)
+		s.event(st, ev{status: "REVIEW_IN_PROGRESS", reason: "User Initiated"})
+	case in.ChangeSetType == types.ChangeSetTypeCreate && st.status != types.StackStatusReviewInProgress:
+		return nil, apiError("AlreadyExistsException", "Stack ["+name+"] already exists")
+	case st == nil:
+		return nil, missing(name)
+	}
+	cs := &simChangeSet{name: aws.ToString(in.ChangeSetName), stack: st, typ: in.ChangeSetType, changes: s.changes}
+	cs.id = fmt.Sprintf("%schangeSet/%s/%08x-5e3d-11f0-8b7c-0a1b2c3d4e5f", account, cs.name, len(s.changeSets)+1)
+	s.changeSets[cs.id] = cs
+	return &cloudformation.CreateChangeSetOutput{Id: aws.String(cs.id), StackId: aws.String(st.id)}, nil
+}
+
+func (s *sim) changeSet(nameOrID string) *simChangeSet {
+	for _, cs := range s.changeSets {
+		if (cs.id == nameOrID || cs.name == nameOrID) && !cs.deleted {
+			return cs
+		}
+	}
+	return nil
+}
+
+func (s *sim) describeChangeSet(_ context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
+	cs := s.changeSet(aws.ToString(in.ChangeSetName))
+	if cs == nil {
+		return nil, apiError("ChangeSetNotFound", "ChangeSet ["+aws.ToString(in.ChangeSetName)+"] does not exist")
+	}
+	out := &cloudformation.DescribeChangeSetOutput{
+		ChangeSetId:   aws.String(cs.id),
+		ChangeSetName: aws.String(cs.name),
+		StackId:       aws.String(cs.stack.id),
+		StackName:     aws.String(cs.stack.name),
+		Status:        types.ChangeSetStatusCreateInProgress,
+	}
+	cs.polls++
+	if in.NextToken == nil && cs.polls <= s.csPending {
+		return out, nil
+	}
+	out.Status = types.ChangeSetStatusCreateComplete
+	if s.csStatus != "" {
+		out.Status = s.csStatus
+	}
+	if s.csReason != "" {
+		out.StatusReason = aws.String(s.csReason)
+	}
+	if out.Status != types.ChangeSetStatusCreateComplete {
+		return out, nil
+	}
+	from := 0
+	if in.NextToken != nil {
+		from, _ = strconv.Atoi(*in.NextToken)
+	}
+	to := len(cs.changes)
+	if s.csPage > 0 {
+		to = min(from+s.csPage, to)
+	}
+	out.Changes = cs.changes[from:to]
+	if to < len(cs.changes) {
+		out.NextToken = aws.String(strconv.Itoa(to))
+	}
+	return out, nil
+}
+
+func (s *sim) executeChangeSet(_ context.Context, in *cloudformation.ExecuteChangeSetInput) (*cloudformation.ExecuteChangeSetOutput, error) {
+	s.executed = append(s.executed, in)
+	if s.execErr != nil {
+		return nil, s.execErr
+	}
+	cs := s.changeSet(aws.ToString(in.ChangeSetName))
+	if cs == nil {
+		return nil, apiError("ChangeSetNotFound", "ChangeSet ["+aws.ToString(in.ChangeSetName)+"] does not exist")
+	}
+	st := cs.stack
+	st.status = types.StackStatusUpdateInProgress
+	if cs.typ == types.ChangeSetTypeCreate {
+		st.status = types.StackStatusCreateInProgress
+	}
+	s.event(st, ev{status: types.ResourceStatus(st.status), reason: "User Initiated"})
+	st.script, st.start = s.onExecute, s.clock.Now()
+	return &cloudformation.ExecuteChangeSetOutput{}, nil
+}
+
+func (s *sim) deleteChangeSet(_ context.Context, in *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error) {
+	cs := s.changeSet(aws.ToString(in.ChangeSetName))
+	if cs == nil {
+		return nil, apiError("ChangeSetNotFound", "ChangeSet ["+aws.ToString(in.ChangeSetName)+"] does not exist")
+	}
+	cs.deleted = true
+	return &cloudformation.DeleteChangeSetOutput{}, nil
+}
+
+func (s *sim) deleteStack(_ context.Context, in *cloudformation.DeleteStackInput) (*cloudformation.DeleteStackOutput, error) {
+	s.deleted = append(s.deleted, in)
+	if s.deleteErr != nil {
+		return nil, s.deleteErr
+	}
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return &cloudformation.DeleteStackOutput{}, nil
+	}
+	if st.status == types.StackStatusReviewInProgress {
+		st.status, st.gone = types.StackStatusDeleteComplete, true
+		return &cloudformation.DeleteStackOutput{}, nil
+	}
+	st.status = types.StackStatusDeleteInProgress
+	s.event(st, ev{status: "DELETE_IN_PROGRESS", reason: "User Initiated"})
+	st.script, st.start = s.onDelete, s.clock.Now()
+	return &cloudformation.DeleteStackOutput{}, nil
+}
+
+// change builds a resource change; props are the changed properties.
+func change(action types.ChangeAction, id, typ string, repl types.Replacement, props ...string) types.Change {
+	rc := &types.ResourceChange{
+		Action:            action,
+		LogicalResourceId: aws.String(id),
+		ResourceType:      aws.String(typ),
+		Replacement:       repl,
+	}
+	for _, p := range props {
+		rc.Details = append(rc.Details, types.ResourceChangeDetail{
+			Target: &types.ResourceTargetDefinition{Attribute: types.ResourceAttributeProperties, Name: aws.String(p)},
+		})
+	}
+	return types.Change{Type: types.ChangeTypeResource, ResourceChange: rc}
+}

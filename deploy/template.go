@@ -1,0 +1,115 @@
+package deploy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"gopkg.in/yaml.v3"
+
+	"github.com/cfngen/cfngen/config"
+)
+
+// MaxTemplateBody is the largest template CloudFormation accepts inline.
+// Larger ones go through S3.
+const MaxTemplateBody = 51200
+
+// namedIAM lists the properties that give an IAM resource a custom name,
+// which needs CAPABILITY_NAMED_IAM.
+var namedIAM = map[string]bool{
+	"RoleName":            true,
+	"InstanceProfileName": true,
+	"PolicyName":          true,
+	"ManagedPolicyName":   true,
+	"GroupName":           true,
+	"UserName":            true,
+}
+
+// capabilities returns the capabilities that body needs. The template is
+// read as a yaml.Node, which also reads JSON and keeps short-form tags such
+// as !Ref instead of failing on them.
+func capabilities(body []byte) ([]types.Capability, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("parse template: %w", err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, errors.New("parse template: not a mapping")
+	}
+	root := doc.Content[0]
+	resources := lookup(root, "Resources")
+	if resources == nil || resources.Kind != yaml.MappingNode {
+		return nil, errors.New("parse template: no Resources section")
+	}
+	var iam, named bool
+	for i := 1; i < len(resources.Content); i += 2 {
+		r := resources.Content[i]
+		t := lookup(r, "Type")
+		if t == nil || !strings.HasPrefix(t.Value, "AWS::IAM::") {
+			continue
+		}
+		iam = true
+		if props := lookup(r, "Properties"); props != nil && props.Kind == yaml.MappingNode {
+			for j := 0; j < len(props.Content); j += 2 {
+				named = named || namedIAM[props.Content[j].Value]
+			}
+		}
+	}
+	var caps []types.Capability
+	if iam {
+		caps = append(caps, types.CapabilityCapabilityIam)
+	}
+	if named {
+		caps = append(caps, types.CapabilityCapabilityNamedIam)
+	}
+	if lookup(root, "Transform") != nil {
+		caps = append(caps, types.CapabilityCapabilityAutoExpand)
+	}
+	return caps, nil
+}
+
+// lookup returns the value of key in mapping node m, or nil.
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// isJSON reports whether body looks like a JSON template.
+func isJSON(body []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n\ufeff"), []byte("{"))
+}
+
+// plan is what Deploy and Diff work out from an Input before any AWS call.
+type plan struct {
+	caps []types.Capability
+	big  bool // over MaxTemplateBody: goes through S3
+}
+
+func (d *Deployer) plan(in Input) (*plan, error) {
+	if err := d.ready(); err != nil {
+		return nil, err
+	}
+	if err := config.ValidStackName(in.StackName); err != nil {
+		return nil, err
+	}
+	p := &plan{big: len(in.Template) > MaxTemplateBody}
+	if p.big && in.S3Bucket == "" {
+		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template: give an S3 bucket to upload it to",
+			ErrTemplateTooLarge, len(in.Template), MaxTemplateBody)
+	}
+	caps, err := capabilities(in.Template)
+	if err != nil {
+		return nil, err
+	}
+	p.caps = caps
+	return p, nil
+}

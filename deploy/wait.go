@@ -1,0 +1,97 @@
+package deploy
+
+import (
+	"context"
+	"time"
+)
+
+// The poll schedule: a first check at once, then pauses growing from
+// firstDelay by half up to maxDelay, so that a small change ends within
+// seconds of CloudFormation and a long one costs few calls.
+const (
+	firstDelay       = 200 * time.Millisecond
+	maxDelay         = 5 * time.Second
+	defaultHeartbeat = 30 * time.Second
+	cleanupTimeout   = 30 * time.Second
+)
+
+func nextDelay(d time.Duration) time.Duration {
+	if d == 0 {
+		return firstDelay
+	}
+	return min(d*3/2, maxDelay)
+}
+
+// waiter runs poll loops under one timeout. The time spent at prompts does
+// not count.
+type waiter struct {
+	d        *Deployer
+	timeout  time.Duration
+	deadline time.Time // zero: no timeout
+}
+
+func (d *Deployer) newWaiter(timeout time.Duration) *waiter {
+	w := &waiter{d: d, timeout: timeout}
+	if timeout > 0 {
+		w.deadline = d.now().Add(timeout)
+	}
+	return w
+}
+
+// poll calls check at once, then after each pause of the schedule, until
+// check reports done or fails, the context ends or the time is up
+// (ErrTimeout).
+func (w *waiter) poll(ctx context.Context, check func() (bool, error)) error {
+	var delay time.Duration
+	for {
+		if delay > 0 {
+			if err := w.sleep(ctx, delay); err != nil {
+				return err
+			}
+		}
+		done, err := check()
+		if err != nil || done {
+			return err
+		}
+		delay = nextDelay(delay)
+	}
+}
+
+// sleep pauses for delay, or until the deadline when that comes first, in
+// which case the next check is the last one.
+func (w *waiter) sleep(ctx context.Context, delay time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !w.deadline.IsZero() {
+		left := w.deadline.Sub(w.d.now())
+		if left <= 0 {
+			return ErrTimeout
+		}
+		delay = min(delay, left)
+	}
+	return w.d.sleep(ctx, delay)
+}
+
+// pause runs f, which waits for the user, and moves the deadline by the time
+// it took.
+func (w *waiter) pause(f func() error) error {
+	start := w.d.now()
+	err := f()
+	if !w.deadline.IsZero() {
+		w.deadline = w.deadline.Add(w.d.now().Sub(start))
+	}
+	return err
+}
+
+// sleepCtx is the real Sleep: it returns early with the context's error.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

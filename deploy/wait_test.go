@@ -1,0 +1,305 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+func TestPollSchedule(t *testing.T) {
+	var got []time.Duration
+	var d time.Duration
+	for range 10 {
+		d = nextDelay(d)
+		got = append(got, d)
+	}
+	ms := time.Millisecond
+	check(t, "schedule", got, []time.Duration{
+		200 * ms, 300 * ms, 450 * ms, 675 * ms, 1012500 * time.Microsecond, 1518750 * time.Microsecond,
+		2278125 * time.Microsecond, 3417187500, 5 * time.Second, 5 * time.Second,
+	})
+}
+
+func TestDeployInterruptWhileExecuting(t *testing.T) {
+	for _, tc := range []struct {
+		typ    string
+		cancel string
+	}{
+		{"UPDATE", "  cancel it: aws cloudformation cancel-update-stack --stack-name web\n"},
+		{"CREATE", "  cancel it: delete the stack: cfngen destroy, or aws cloudformation delete-stack --stack-name web\n"},
+	} {
+		t.Run(tc.typ, func(t *testing.T) {
+			s := newSim(t)
+			what := "creation"
+			status := "CREATE_IN_PROGRESS"
+			if tc.typ == "UPDATE" {
+				existing(s, "UPDATE_COMPLETE")
+				what, status = "update", "UPDATE_IN_PROGRESS"
+			}
+			s.changes = addChanges
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s.onExecute = []tick{
+				{after: 0, events: []ev{{"VPC", "AWS::EC2::VPC", "UPDATE_IN_PROGRESS", ""}}},
+				{after: time.Second, do: cancel},
+			}
+			d, _, log := s.deployer()
+			res, err := d.Deploy(ctx, testInput())
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Deploy: %v, want context.Canceled", err)
+			}
+			check(t, "error", err.Error(), "stopped waiting for stack web: context canceled")
+			check(t, "executed", res.Executed, true)
+			check(t, "mutations", s.mutations(), []string{"CreateChangeSet web " + tc.typ, "ExecuteChangeSet " + res.ChangeSet.Name})
+			want := "interrupted: CloudFormation goes on with the " + what + " of stack web (" + status + ")\n" +
+				"  follow it: run cfngen deploy again (it waits for the stack), or aws cloudformation describe-stack-events --stack-name web\n" +
+				tc.cancel
+			if !strings.HasSuffix(log.String(), want) {
+				t.Errorf("Log:\n%s\nwant suffix:\n%s", log, want)
+			}
+		})
+	}
+}
+
+func TestDeployInterruptBeforeExecution(t *testing.T) {
+	// Each case cancels the context at another point before execution; the
+	// change set and the empty review stack must then be deleted anyway.
+	for _, tc := range []struct {
+		name  string
+		setup func(s *sim, d *Deployer, cancel func())
+	}{
+		{"while the change set is computed", func(s *sim, d *Deployer, cancel func()) {
+			s.csPending = 10
+			describe := s.api.DescribeChangeSetFunc
+			s.api.DescribeChangeSetFunc = func(ctx context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
+				cancel()
+				return describe(ctx, in)
+			}
+		}},
+		{"during CreateChangeSet", func(s *sim, d *Deployer, cancel func()) {
+			// The request went through but its answer is lost.
+			create := s.api.CreateChangeSetFunc
+			s.api.CreateChangeSetFunc = func(ctx context.Context, in *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error) {
+				_, _ = create(ctx, in)
+				cancel()
+				return nil, context.Canceled
+			}
+		}},
+		{"at the prompt", func(s *sim, d *Deployer, cancel func()) {
+			d.Prompt = &fakePrompter{ConfirmFunc: func(ctx context.Context, _ string) (bool, error) {
+				cancel()
+				return false, ctx.Err()
+			}}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSim(t)
+			s.changes = addChanges
+			d, _, log := s.deployer()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			tc.setup(s, d, cancel)
+			var cleanupCtxErr []error
+			deleteCS := s.api.DeleteChangeSetFunc
+			s.api.DeleteChangeSetFunc = func(ctx context.Context, in *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error) {
+				cleanupCtxErr = append(cleanupCtxErr, ctx.Err())
+				return deleteCS(ctx, in)
+			}
+			in := testInput()
+			in.Yes = d.Prompt == nil
+			_, err := d.Deploy(ctx, in)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Deploy: %v, want context.Canceled", err)
+			}
+			name := *s.created[0].ChangeSetName
+			check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
+			check(t, "cleanup context", cleanupCtxErr, []error{nil})
+			check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
+			if !strings.HasSuffix(log.String(), "deleted change set "+name+"\ndeleted empty stack web (REVIEW_IN_PROGRESS)\n") {
+				t.Errorf("Log:\n%s", log)
+			}
+		})
+	}
+}
+
+func TestDeployTimeout(t *testing.T) {
+	s := newSim(t)
+	existing(s, "UPDATE_COMPLETE")
+	s.changes = addChanges
+	s.csPending = 1
+	s.onExecute = []tick{{after: time.Second, events: []ev{{"VPC", "AWS::EC2::VPC", "UPDATE_IN_PROGRESS", ""}}}}
+	d, _, log := s.deployer()
+	in := testInput()
+	in.Timeout = 10 * time.Second
+	start := s.clock.Now()
+	res, err := d.Deploy(context.Background(), in)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Deploy: %v, want ErrTimeout", err)
+	}
+	check(t, "error", err.Error(), "stack web still UPDATE_IN_PROGRESS: timed out")
+	check(t, "waited", s.clock.Now().Sub(start), 10*time.Second)
+	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "ExecuteChangeSet " + res.ChangeSet.Name})
+	want := "timed out after 10s: CloudFormation goes on with the update of stack web (UPDATE_IN_PROGRESS); cfngen left the stack as it is\n" +
+		"  follow it: run cfngen deploy again (it waits for the stack), or aws cloudformation describe-stack-events --stack-name web\n" +
+		"  cancel it: aws cloudformation cancel-update-stack --stack-name web\n"
+	if !strings.HasSuffix(log.String(), want) {
+		t.Errorf("Log:\n%s\nwant suffix:\n%s", log, want)
+	}
+}
+
+func TestDeployTimeoutWhileComputingChangeSet(t *testing.T) {
+	s := newSim(t)
+	s.csPending = 1000
+	d, _, _ := s.deployer()
+	in := testInput()
+	in.Timeout = 5 * time.Second
+	_, err := d.Deploy(context.Background(), in)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Deploy: %v, want ErrTimeout", err)
+	}
+	name := *s.created[0].ChangeSetName
+	check(t, "error", err.Error(), "change set "+name+" not ready in time; deleted it: timed out")
+	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
+}
+
+func TestDeployPromptTimeDoesNotCount(t *testing.T) {
+	s := newSim(t)
+	existing(s, "UPDATE_COMPLETE")
+	s.changes = addChanges
+	s.onExecute = updateDone()
+	d, _, _ := s.deployer()
+	d.Prompt = &fakePrompter{ConfirmFunc: func(context.Context, string) (bool, error) {
+		s.clock.now = s.clock.now.Add(time.Hour) // a slow user
+		return true, nil
+	}}
+	in := testInput()
+	in.Yes, in.Timeout = false, 10*time.Second
+	res, err := d.Deploy(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Deploy: %v", err)
+	}
+	check(t, "status", res.Status, "UPDATE_COMPLETE")
+}
+
+func TestHeartbeatWithoutTerminal(t *testing.T) {
+	s := newSim(t)
+	existing(s, "UPDATE_COMPLETE")
+	s.changes = []types.Change{
+		change("Modify", "VPC", "AWS::EC2::VPC", "False", "Tags"),
+		change("Modify", "Subnet", "AWS::EC2::Subnet", "False", "Tags"),
+	}
+	s.onExecute = []tick{
+		{after: 40 * time.Second, events: []ev{{"VPC", "AWS::EC2::VPC", "UPDATE_COMPLETE", ""}}},
+		{after: 100 * time.Second, status: "UPDATE_COMPLETE", events: []ev{
+			{"Subnet", "AWS::EC2::Subnet", "UPDATE_COMPLETE", ""},
+			{"", "", "UPDATE_COMPLETE", ""},
+		}},
+	}
+	d, _, log := s.deployer()
+	if _, err := d.Deploy(context.Background(), testInput()); err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(log.String(), "on stack web\n")
+	checkText(t, "Log", after, `04:04:05  web     AWS::CloudFormation::Stack  UPDATE_IN_PROGRESS  User Initiated
+still UPDATE_IN_PROGRESS (0/2 resources done), 35s elapsed
+04:04:49  VPC     AWS::EC2::VPC               UPDATE_COMPLETE
+still UPDATE_IN_PROGRESS (1/2 resources done), 1m15s elapsed
+04:05:49  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
+04:05:49  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
+stack web: UPDATE_COMPLETE in 1m45s
+`)
+}
+
+func TestLiveLineOnTerminal(t *testing.T) {
+	s := newSim(t)
+	existing(s, "UPDATE_COMPLETE")
+	s.changes = []types.Change{change("Modify", "VPC", "AWS::EC2::VPC", "False", "Tags")}
+	s.onExecute = []tick{
+		{after: 300 * time.Millisecond, events: []ev{{"VPC", "AWS::EC2::VPC", "UPDATE_FAILED", "denied"}}},
+		{after: time.Second, status: "UPDATE_COMPLETE", events: []ev{{"", "", "UPDATE_COMPLETE", ""}}},
+	}
+	d, _, log := s.deployer()
+	d.Terminal, d.Color = true, true
+	if _, err := d.Deploy(context.Background(), testInput()); err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(log.String(), "on stack web\n")
+	const (
+		clear  = "\r\x1b[K"
+		yellow = "\x1b[33m"
+		green  = "\x1b[32m"
+		red    = "\x1b[31m"
+		reset  = "\x1b[0m"
+	)
+	checkText(t, "Log", after,
+		"04:04:05  web  AWS::CloudFormation::Stack  "+yellow+"UPDATE_IN_PROGRESS"+reset+"  User Initiated\n"+
+			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (0/1 resources done), 0s elapsed"+
+			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (0/1 resources done), 0s elapsed"+
+			clear+"04:04:05  VPC  AWS::EC2::VPC               "+red+"UPDATE_FAILED"+reset+"  denied\n"+
+			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (1/1 resources done), 1s elapsed"+
+			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (1/1 resources done), 1s elapsed"+
+			clear+"04:04:06  web  AWS::CloudFormation::Stack  "+green+"UPDATE_COMPLETE"+reset+"\n"+
+			"stack web: "+green+"UPDATE_COMPLETE"+reset+" in 2s\n")
+}
+
+func TestDescribeOperation(t *testing.T) {
+	for status, want := range map[types.StackStatus][2]string{
+		"CREATE_IN_PROGRESS":                  {"creation", "delete the stack: cfngen destroy, or aws cloudformation delete-stack --stack-name web"},
+		"UPDATE_IN_PROGRESS":                  {"update", "aws cloudformation cancel-update-stack --stack-name web"},
+		"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS": {"update", "the update is cleaning up and cannot be cancelled; wait for it to end"},
+		"UPDATE_ROLLBACK_IN_PROGRESS":         {"rollback of the update", "a rollback cannot be cancelled; wait for it to end"},
+		"ROLLBACK_IN_PROGRESS":                {"rollback of the creation", "a rollback cannot be cancelled; wait for it to end"},
+		"DELETE_IN_PROGRESS":                  {"deletion", "a deletion cannot be cancelled; wait for it to end"},
+		"IMPORT_IN_PROGRESS":                  {"import", "an import cannot be cancelled; wait for it to end"},
+		"REVIEW_IN_PROGRESS":                  {"operation", "see aws cloudformation describe-stacks --stack-name web"},
+	} {
+		what, cancel := describeOperation(&operation{stackName: "web", status: status})
+		check(t, string(status), [2]string{what, cancel}, want)
+	}
+}
+
+func TestCallerDeadlineCountsAsTimeout(t *testing.T) {
+	s := newSim(t)
+	deployed(s)
+	s.onDelete = []tick{{after: time.Minute, status: "DELETE_COMPLETE"}}
+	d, _, log := s.deployer()
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now())
+	defer cancel()
+	err := d.Destroy(ctx, "web", true)
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Destroy: %v, want ErrTimeout and context.DeadlineExceeded", err)
+	}
+	check(t, "error", err.Error(), "stack web still DELETE_IN_PROGRESS: timed out: context deadline exceeded")
+	if !strings.Contains(log.String(), "timed out: CloudFormation goes on with the deletion of stack web (DELETE_IN_PROGRESS); cfngen left the stack as it is\n") {
+		t.Errorf("Log:\n%s", log)
+	}
+}
+
+func TestRealSleep(t *testing.T) {
+	if err := sleepCtx(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("sleep: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled sleep: %v", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Error("a cancelled sleep went on")
+	}
+}
+
+func TestDeployerWithoutClient(t *testing.T) {
+	var d Deployer
+	_, err := d.Deploy(context.Background(), testInput())
+	check(t, "Deploy", err.Error(), "deploy: Deployer has no CloudFormation client")
+	check(t, "Destroy", d.Destroy(context.Background(), "web", true).Error(), "deploy: Deployer has no CloudFormation client")
+	_, err = d.Outputs(context.Background(), "web")
+	check(t, "Outputs", err != nil, true)
+}
