@@ -66,7 +66,8 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	return deployExit(err, *failOnEmpty)
 }
 
-// deployExit maps the outcomes of deploy to exit codes.
+// deployExit maps the outcomes of deploy to exit codes: no changes is a
+// success unless failOnEmpty.
 func deployExit(err error, failOnEmpty bool) error {
 	switch {
 	case err == nil:
@@ -76,14 +77,8 @@ func deployExit(err error, failOnEmpty bool) error {
 			return &exitError{code: 1, msg: "error: no changes to deploy (--fail-on-empty-changeset)"}
 		}
 		return nil
-	case errors.Is(err, context.Canceled):
-		return err
-	case errors.Is(err, deploy.ErrNeedsConsent):
-		return &exitError{code: 1, msg: "error: " + err.Error() + "\ncfngen: hint: re-run with --yes to execute, or with --no-execute to keep the change set for review"}
-	case errors.Is(err, deploy.ErrReplacementRefused):
-		return &exitError{code: 1, msg: "error: " + err.Error() + "\ncfngen: hint: re-run with --allow-replacement if the removals and replacements are intended"}
 	}
-	return err
+	return err // the deployer has said how to go on
 }
 
 // report says, with -v, how many AWS calls were retried.

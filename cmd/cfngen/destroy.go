@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-
-	"github.com/cfngen/cfngen/deploy"
 )
 
 const destroyUsage = `usage: cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
@@ -43,8 +40,5 @@ func destroyCmd(ctx context.Context, e *env, args []string) error {
 	}
 	err = c.deployer(e).Destroy(ctx, stack, *yes)
 	c.report(e, af)
-	if errors.Is(err, deploy.ErrNeedsConsent) {
-		return &exitError{code: 1, msg: "error: " + err.Error() + "\ncfngen: hint: re-run on a terminal, or with --yes"}
-	}
 	return err
 }
