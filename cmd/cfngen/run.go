@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"synth":    synth,
 		"validate": validate,
 		"version":  version,
+		"graph":    graph,
 		"deploy":   deployCmd,
 		"diff":     diffCmd,
 		"outputs":  outputsCmd,

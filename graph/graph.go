@@ -1,0 +1,238 @@
+// Package graph draws a CloudFormation template as a diagram, in Graphviz
+// DOT ([DOT]) or as a Mermaid flowchart ([Mermaid]). It reads the template
+// itself, not the config behind it, so it draws any template: a resource
+// type it knows nothing about still gets a node.
+//
+// Every resource is a node labelled with its logical ID and its type
+// without the "AWS::" prefix. An edge A -> B means that A refers to B, by
+// Ref, Fn::GetAtt, a ${B} or ${B.Attr} in Fn::Sub, or DependsOn; references
+// to parameters and pseudo parameters (AWS::Region, ...) are not drawn. The
+// edges from the Internet node are the exception: they show where traffic
+// from the internet enters, at each internet gateway and each
+// internet-facing load balancer. Parameters and outputs are not drawn.
+//
+// Resources are grouped in clusters:
+//   - a VPC cluster holds the VPC and each resource that refers (by Ref,
+//     Fn::GetAtt or Fn::Sub) to it, to a subnet or to another resource in
+//     the cluster: route tables, routes, security groups, load balancers,
+//     target groups, listeners. A load balancer or an Auto Scaling group
+//     that spans subnets sits here, with an edge to each subnet. IAM
+//     resources and launch templates are regional and stay outside even
+//     when they name a security group, as does whatever refers to nothing
+//     in the VPC;
+//   - inside it, a cluster per Availability Zone, numbered from the i in
+//     each subnet's AvailabilityZone of Fn::Select [i, Fn::GetAZs]; a
+//     subnet whose zone is given another way sits in the VPC cluster;
+//   - around each subnet, a cluster: public when the subnet's route table
+//     has a route to an internet gateway, private otherwise. A resource
+//     that refers to exactly one subnet (a NAT gateway, an instance, a
+//     route table association) sits in that subnet's cluster.
+//
+// The output is deterministic: the same template gives the same bytes.
+package graph
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cfngen/cfngen/internal/cfnyaml"
+)
+
+// DOT draws the template in Graphviz DOT, for `dot -Tsvg` and the like.
+func DOT(template []byte) ([]byte, error) {
+	d, err := build(template)
+	if err != nil {
+		return nil, err
+	}
+	return d.dot(), nil
+}
+
+// Mermaid draws the template as a Mermaid flowchart, which GitHub renders
+// in Markdown.
+func Mermaid(template []byte) ([]byte, error) {
+	d, err := build(template)
+	if err != nil {
+		return nil, err
+	}
+	return d.mermaid(), nil
+}
+
+// internet is the ID of the Internet node; logical IDs are alphanumeric,
+// so no resource has it.
+const internet = "_internet"
+
+// diagram is what both formats draw: nodes in nested clusters, and edges.
+type diagram struct {
+	top   cluster // the outermost level, without a frame
+	edges []edge  // sorted, without duplicates
+}
+
+type cluster struct {
+	id, label string
+	kind      string // vpc, az, public or private: how DOT styles it
+	nodes     []node
+	clusters  []*cluster
+}
+
+type node struct{ id, label string }
+
+type edge struct{ from, to string }
+
+// resource is one entry of the template's Resources.
+type resource struct {
+	typ   string
+	props *yaml.Node
+	refs  []string // resources named by Ref, Fn::GetAtt and Fn::Sub, sorted
+	deps  []string // resources named by DependsOn
+}
+
+func build(template []byte) (*diagram, error) {
+	doc, err := cfnyaml.Parse(template)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %w", err)
+	}
+	section := cfnyaml.Get(doc, "Resources")
+	if section == nil || section.Kind != yaml.MappingNode || len(section.Content) == 0 {
+		return nil, errors.New("graph: the template has no Resources")
+	}
+	res := map[string]*resource{}
+	var names []string
+	for i := 0; i+1 < len(section.Content); i += 2 {
+		name, n := section.Content[i].Value, section.Content[i+1]
+		res[name] = &resource{typ: value(cfnyaml.Get(n, "Type")), props: cfnyaml.Get(n, "Properties")}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	// Only references to other resources count: not parameters, pseudo
+	// parameters or Fn::Sub's own variables.
+	keep := func(set map[string]bool, self string) []string {
+		var out []string
+		for name := range set {
+			if res[name] != nil && name != self {
+				out = append(out, name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for i := 0; i+1 < len(section.Content); i += 2 {
+		name, n := section.Content[i].Value, section.Content[i+1]
+		r := res[name]
+		r.refs = keep(referenced(n), name)
+		if dep := cfnyaml.Get(n, "DependsOn"); dep != nil {
+			set := map[string]bool{dep.Value: true} // one name, or a list
+			for _, c := range dep.Content {
+				set[c.Value] = true
+			}
+			r.deps = keep(set, name)
+		}
+	}
+
+	d := &diagram{}
+	where := place(res, names, &d.top)
+	for _, name := range names {
+		r := res[name]
+		where[name].nodes = append(where[name].nodes, node{name, name + "\n" + strings.TrimPrefix(r.typ, "AWS::")})
+		for _, to := range slices.Concat(r.refs, r.deps) {
+			d.edges = append(d.edges, edge{name, to})
+		}
+		if r.typ == "AWS::EC2::InternetGateway" || internetFacing(r) {
+			d.edges = append(d.edges, edge{internet, name})
+		}
+	}
+	if slices.ContainsFunc(d.edges, func(e edge) bool { return e.from == internet }) {
+		d.top.nodes = slices.Insert(d.top.nodes, 0, node{internet, "Internet"})
+	}
+	slices.SortFunc(d.edges, func(a, b edge) int {
+		return cmp.Or(strings.Compare(a.from, b.from), strings.Compare(a.to, b.to))
+	})
+	d.edges = slices.Compact(d.edges)
+	return d, nil
+}
+
+// internetFacing reports whether r is a load balancer that takes traffic
+// from the internet: its Scheme is not internal.
+func internetFacing(r *resource) bool {
+	if !strings.HasPrefix(r.typ, "AWS::ElasticLoadBalancing") || !strings.HasSuffix(r.typ, "::LoadBalancer") {
+		return false
+	}
+	return value(cfnyaml.Get(r.props, "Scheme")) != "internal"
+}
+
+// value returns a scalar's text, or "" for nil.
+func value(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+// referenced returns the names that n refers to with Ref, Fn::GetAtt and
+// Fn::Sub, anywhere inside it.
+func referenced(n *yaml.Node) map[string]bool {
+	set := map[string]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.MappingNode && len(n.Content) == 2 {
+			v := n.Content[1]
+			switch n.Content[0].Value {
+			case "Ref":
+				set[v.Value] = true
+			case "Fn::GetAtt": // [Name, Attr] or "Name.Attr"
+				if v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
+					set[v.Content[0].Value] = true
+				} else {
+					name, _, _ := strings.Cut(v.Value, ".")
+					set[name] = true
+				}
+			case "Fn::Sub": // "text" or ["text", {Var: value}]
+				text, vars := v, (*yaml.Node)(nil)
+				if v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
+					text = v.Content[0]
+					if len(v.Content) > 1 {
+						vars = v.Content[1]
+					}
+				}
+				for _, name := range subNames(text.Value) {
+					if cfnyaml.Get(vars, name) == nil {
+						set[name] = true
+					}
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return set
+}
+
+// subNames returns the X of each ${X} and ${X.Attr} in an Fn::Sub string;
+// ${!X} is literal text.
+func subNames(s string) []string {
+	var names []string
+	for {
+		_, after, ok := strings.Cut(s, "${")
+		if !ok {
+			return names
+		}
+		v, rest, ok := strings.Cut(after, "}")
+		if !ok {
+			return names
+		}
+		if !strings.HasPrefix(v, "!") {
+			name, _, _ := strings.Cut(v, ".")
+			names = append(names, name)
+		}
+		s = rest
+	}
+}
