@@ -25,5 +25,9 @@ lint:
 bench:
 	scripts/bench
 
+# The README's picture of the default stack.
+docs:
+	$(GO) run ./cmd/cfngen graph | dot -Tsvg > docs/stack.svg
+
 clean:
 	rm -rf bin
