@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -212,8 +213,14 @@ func str(p *string) handler {
 	}
 }
 
+// bigInt matches whole numbers too large for YAML to read as integers.
+var bigInt = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
 func integer(p *int) handler {
 	return func(v *yaml.Node, key string) error {
+		if v.Kind == yaml.ScalarNode && bigInt.MatchString(v.Value) && v.ShortTag() == "!!float" {
+			return errorf(v, key, "%s is out of range", clip(v.Value))
+		}
 		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" {
 			return errorf(v, key, "want a whole number, got %s", kind(v))
 		}

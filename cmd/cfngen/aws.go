@@ -52,16 +52,17 @@ func (f *awsFlags) check() error {
 
 // clients are the AWS clients of one command, and the count of retried calls.
 type clients struct {
-	cfn     *cloudformation.Client
-	s3      *s3.Client
+	cfn     deploy.API
+	s3      deploy.Uploader
 	region  string
 	retries *atomic.Int64
 }
 
-// clients loads the AWS configuration and builds the clients. Throttling
-// and transient errors are retried by the SDK's standard retryer, with
-// more attempts than its default; with -v each failed attempt is reported.
-func (f *awsFlags) clients(ctx context.Context, log io.Writer) (*clients, error) {
+// connectAWS loads the AWS configuration and builds the clients; it is
+// env.connect outside tests. Throttling and transient errors are retried by
+// the SDK's standard retryer, with more attempts than its default; with -v
+// each retry is reported.
+func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, error) {
 	var opts []func(*config.LoadOptions) error
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))

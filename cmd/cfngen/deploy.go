@@ -57,7 +57,7 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	in.Yes, in.NoExecute, in.AllowReplacement = *yes, *noExecute, *allowReplacement
 	in.AllowDeleteRollbackComplete, in.Timeout = *recreate, *timeout
 
-	c, err := af.clients(ctx, e.stderr)
+	c, err := e.connect(ctx, af, e.stderr)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func outputsCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := af.clients(ctx, e.stderr)
+	c, err := e.connect(ctx, af, e.stderr)
 	if err != nil {
 		return err
 	}

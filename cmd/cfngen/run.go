@@ -41,10 +41,23 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	terminal       bool // stdin and stderr are terminals: prompts and live progress
+
+	// connect builds the AWS clients: connectAWS, or a fake in tests.
+	connect func(ctx context.Context, f *awsFlags, log io.Writer) (*clients, error)
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, terminal: isTerminal(stdin) && isTerminal(stderr)}
+	e := &env{
+		stdin: stdin, stdout: stdout, stderr: stderr,
+		getenv:   os.Getenv,
+		terminal: isTerminal(stdin) && isTerminal(stderr),
+		connect:  connectAWS,
+	}
+	return e.run(ctx, args)
+}
+
+// run runs the command that args name.
+func (e *env) run(ctx context.Context, args []string) error {
 	commands := map[string]command{
 		"synth":    synth,
 		"validate": validate,
@@ -60,7 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
 	cmd, ok := commands[args[0]]
