@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -60,16 +61,16 @@ func RenderUserData(c *config.Config) (string, error) {
 	src, name := defaultUserData, "built-in"
 	if c.Instances.UserData != "" {
 		name = c.Instances.UserData
-		data, err := os.ReadFile(c.Path(name))
+		data, err := readLimited(c.Path(name), maxUserDataSource)
+		if errors.Is(err, errTooLarge) {
+			return "", fail("%s is larger than %d bytes, the most a user-data template may be", name, maxUserDataSource)
+		}
 		if err != nil {
 			var pe *os.PathError
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
 			return "", fail("cannot read %s: %v", name, err)
-		}
-		if len(data) > maxUserDataSource {
-			return "", fail("%s is %d bytes; a user-data template is at most %d", name, len(data), maxUserDataSource)
 		}
 		src = string(data)
 	}
@@ -108,6 +109,23 @@ func RenderUserData(c *config.Config) (string, error) {
 		return "", fail("%s: the rendered script holds a control character at byte %d", name, i)
 	}
 	return script, nil
+}
+
+// readLimited reads a file of at most max bytes, without reading more.
+func readLimited(path string, max int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > max {
+		return nil, errTooLarge
+	}
+	return data, nil
 }
 
 // trimLines removes trailing whitespace from each line and ends the text

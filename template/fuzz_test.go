@@ -1,0 +1,74 @@
+package template
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/internal/cfnyaml"
+)
+
+// FuzzConfig feeds arbitrary bytes to the config parser and, when they
+// parse, builds and writes the template. Bad input must come back as a
+// *config.Error (which the CLI turns into a named error and exit 2), never
+// a panic; good input must give a template that formats to itself.
+//
+//	go test ./template -run '^$' -fuzz FuzzConfig -fuzztime 5m
+func FuzzConfig(f *testing.F) {
+	seeds, err := filepath.Glob("../golden/*.config.yaml")
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seed configs: %v", err)
+	}
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		"", "stackName: x", "vpc: {azCount: 6, natGateways: 6, cidr: 10.0.0.0/20, subnetMask: 28}",
+		"instances: {count: 197}", "instances: {autoScaling: {min: 1, max: 1}}", "a: &a [*a]",
+		"tags: {k: v, 'a b': 'c:d'}", "loadBalancer: {healthCheckPath: '/ok?x=1'}",
+	} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "web.sh.tmpl"), []byte("#!/bin/sh\necho {{.Title}} {{.Vars}}\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := config.Parse(data, dir)
+		var ce *config.Error
+		if err != nil {
+			if !errors.As(err, &ce) || ce.Reason == "" {
+				t.Fatalf("Parse error %v (%T) is not a *config.Error with a reason", err, err)
+			}
+			return
+		}
+		st, err := Build(c)
+		if err != nil {
+			if !errors.As(err, &ce) || ce.Reason == "" {
+				t.Fatalf("Build error %v (%T) is not a *config.Error with a reason", err, err)
+			}
+			return
+		}
+		out, err := st.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := cfnyaml.Format(out)
+		if err != nil {
+			t.Fatalf("the template does not parse back: %v", err)
+		}
+		if !bytes.Equal(again, out) {
+			t.Fatalf("the template does not format to itself")
+		}
+		if _, err := st.JSON(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
