@@ -75,8 +75,9 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 				LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
 				Version:          cloudformation.GetAtt("LaunchTemplate", "LatestVersionNumber"),
 			},
-			SubnetId: cloudformation.String(cloudformation.Ref(n.privateSubnets[i%len(n.privateSubnets)])),
-			Tags:     b.tags(fmt.Sprintf("web-%d", i+1)),
+			SubnetId:                  cloudformation.String(cloudformation.Ref(n.privateSubnets[i%len(n.privateSubnets)])),
+			Tags:                      b.tags(fmt.Sprintf("web-%d", i+1)),
+			AWSCloudFormationMetadata: suppress(basicInstance),
 		})
 		t.instances = append(t.instances, id)
 	}

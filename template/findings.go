@@ -24,11 +24,19 @@ var (
 		{cfnNag: "W52", reason: "access logs need an S3 bucket the user owns; set loadBalancer.accessLogsBucket"},
 		{checkov: "CKV_AWS_91", reason: "access logs need an S3 bucket the user owns; set loadBalancer.accessLogsBucket"},
 	}
+	noDeletionProtection = []finding{
+		{checkov: "CKV_AWS_150", reason: "deletion protection would make cfngen destroy and stack deletion fail; turn it on for production by hand"},
+	}
+	basicInstance = []finding{
+		{checkov: "CKV_AWS_126", reason: "detailed monitoring is billed per instance; the 5-minute basic metrics suffice for this stack"},
+		{checkov: "CKV_AWS_135", reason: "current instance families (t3, m5 and newer) are EBS-optimized by default; the instance type is a parameter"},
+	}
 	plainHTTPListener = []finding{
 		{cfnNag: "W56", reason: "serving HTTP needs no certificate; set loadBalancer.certificateArn for HTTPS"},
 		{checkov: "CKV_AWS_2", reason: "serving HTTP needs no certificate; set loadBalancer.certificateArn for HTTPS"},
 	}
 	defaultLogEncryption = []finding{
+		{cfnNag: "W84", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
 		{checkov: "CKV_AWS_158", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
 	}
 	redirectListener = []finding{

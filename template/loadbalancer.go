@@ -17,7 +17,7 @@ const tlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) string {
 	lbc := b.cfg.LoadBalancer
 	attrs := []elbv2.LoadBalancer_LoadBalancerAttribute{attr("routing.http.drop_invalid_header_fields.enabled", "true")}
-	findings := [][]finding{}
+	findings := [][]finding{noDeletionProtection}
 	if lbc.AccessLogsBucket != "" {
 		attrs = append(attrs,
 			attr("access_logs.s3.enabled", "true"),
