@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -190,7 +191,7 @@ func (c *Config) checkInstances() *Error {
 			return bad(key, "want one line of at most %d bytes", maxPageText)
 		}
 	}
-	for _, k := range sortedKeys(in.Vars) {
+	for _, k := range slices.Sorted(maps.Keys(in.Vars)) {
 		if !varNameRE.MatchString(k) {
 			return bad("instances.vars."+k, "a name usable as {{.Vars.NAME}}: letters, digits and _")
 		}
@@ -247,7 +248,7 @@ func (c *Config) checkTags() *Error {
 	if len(c.Tags) > MaxTags {
 		return bad("tags", "%d tags; at most %d fit beside the Name tag cfngen sets", len(c.Tags), MaxTags)
 	}
-	for _, k := range sortedKeys(c.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
 		v, key := c.Tags[k], "tags."+k
 		switch {
 		case k == "" || len(k) > 128:
@@ -280,13 +281,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

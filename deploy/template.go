@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
 
 // MaxTemplateBody is the largest template CloudFormation accepts inline.
@@ -39,19 +40,19 @@ func capabilities(body []byte) ([]types.Capability, error) {
 		return nil, errors.New("parse template: not a mapping")
 	}
 	root := doc.Content[0]
-	resources := lookup(root, "Resources")
+	resources := cfnyaml.Get(root, "Resources")
 	if resources == nil || resources.Kind != yaml.MappingNode {
 		return nil, errors.New("parse template: no Resources section")
 	}
 	var iam, named bool
 	for i := 1; i < len(resources.Content); i += 2 {
 		r := resources.Content[i]
-		t := lookup(r, "Type")
+		t := cfnyaml.Get(r, "Type")
 		if t == nil || !strings.HasPrefix(t.Value, "AWS::IAM::") {
 			continue
 		}
 		iam = true
-		if props := lookup(r, "Properties"); props != nil && props.Kind == yaml.MappingNode {
+		if props := cfnyaml.Get(r, "Properties"); props != nil && props.Kind == yaml.MappingNode {
 			for j := 0; j < len(props.Content); j += 2 {
 				named = named || namedIAM[props.Content[j].Value]
 			}
@@ -64,23 +65,10 @@ func capabilities(body []byte) ([]types.Capability, error) {
 	if named {
 		caps = append(caps, types.CapabilityCapabilityNamedIam)
 	}
-	if lookup(root, "Transform") != nil {
+	if cfnyaml.Get(root, "Transform") != nil {
 		caps = append(caps, types.CapabilityCapabilityAutoExpand)
 	}
 	return caps, nil
-}
-
-// lookup returns the value of key in mapping node m, or nil.
-func lookup(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // isJSON reports whether body looks like a JSON template.

@@ -16,15 +16,8 @@ func (b *builder) flowLogs() {
 		AWSCloudFormationMetadata: suppress(defaultLogEncryption),
 	})
 	b.resource("FlowLogsRole", &iam.Role{
-		Description: cloudformation.String("Lets VPC flow logs write to their log group"),
-		AssumeRolePolicyDocument: map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": "vpc-flow-logs.amazonaws.com"},
-				"Action":    "sts:AssumeRole",
-			}},
-		},
+		Description:              cloudformation.String("Lets VPC flow logs write to their log group"),
+		AssumeRolePolicyDocument: trustPolicy("vpc-flow-logs.amazonaws.com"),
 		Policies: []iam.Role_Policy{{
 			PolicyName: "write-flow-logs",
 			PolicyDocument: map[string]any{

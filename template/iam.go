@@ -9,18 +9,23 @@ import (
 // that Systems Manager needs, and its instance profile.
 func (b *builder) iam() string {
 	b.resource("InstanceRole", &iam.Role{
-		Description: cloudformation.String("Lets the web instances be managed through Systems Manager"),
-		AssumeRolePolicyDocument: map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": "ec2.amazonaws.com"},
-				"Action":    "sts:AssumeRole",
-			}},
-		},
-		ManagedPolicyArns: []string{cloudformation.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")},
-		Tags:              b.tags("instance-role"),
+		Description:              cloudformation.String("Lets the web instances be managed through Systems Manager"),
+		AssumeRolePolicyDocument: trustPolicy("ec2.amazonaws.com"),
+		ManagedPolicyArns:        []string{cloudformation.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")},
+		Tags:                     b.tags("instance-role"),
 	})
 	b.resource("InstanceProfile", &iam.InstanceProfile{Roles: []string{cloudformation.Ref("InstanceRole")}})
 	return "InstanceProfile"
+}
+
+// trustPolicy lets one AWS service assume a role.
+func trustPolicy(service string) map[string]any {
+	return map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": service},
+			"Action":    "sts:AssumeRole",
+		}},
+	}
 }

@@ -11,6 +11,7 @@ package template
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -55,7 +56,7 @@ func (b *builder) output(id, description string, value string) {
 // sorted by key.
 func (b *builder) tags(name string) []tags.Tag {
 	ts := []tags.Tag{{Key: "Name", Value: cloudformation.Sub("${AWS::StackName}-" + name)}}
-	for _, k := range sortedKeys(b.cfg.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(b.cfg.Tags)) {
 		ts = append(ts, tags.Tag{Key: k, Value: b.cfg.Tags[k]})
 	}
 	return ts
@@ -130,13 +131,4 @@ func (s *Stack) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return cfnyaml.JSON(doc)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -16,8 +16,7 @@ Example:
 
 func destroyCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("destroy")
-	cfgPath := configFlag(fs)
-	name := fs.String("stack-name", "", "the stack `NAME` (default: the config's stackName)")
+	target := addTargetFlags(fs)
 	yes := fs.Bool("yes", false, "delete without asking")
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, destroyUsage, args); err != nil {
@@ -26,11 +25,7 @@ func destroyCmd(ctx context.Context, e *env, args []string) error {
 	if err := af.check(); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	stack, err := stackName(*name, cfg)
+	stack, err := target.stack()
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,7 @@ Example:
 
 func outputsCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("outputs")
-	cfgPath := configFlag(fs)
-	name := fs.String("stack-name", "", "the stack `NAME` (default: the config's stackName)")
+	target := addTargetFlags(fs)
 	format := fs.String("format", "text", "print a `text` table or json")
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, outputsUsage, args); err != nil {
@@ -30,11 +29,7 @@ func outputsCmd(ctx context.Context, e *env, args []string) error {
 	if err := af.check(); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	stack, err := stackName(*name, cfg)
+	stack, err := target.stack()
 	if err != nil {
 		return err
 	}

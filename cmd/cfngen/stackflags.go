@@ -74,7 +74,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 	if err != nil {
 		return deploy.Input{}, err
 	}
-	for _, k := range sortedKeys(f.params.m) {
+	for _, k := range slices.Sorted(maps.Keys(f.params.m)) {
 		if _, ok := st.Template.Parameters[k]; !ok {
 			known := slices.Sorted(maps.Keys(st.Template.Parameters))
 			return deploy.Input{}, usageErrorf("--param %s: the template has no such parameter (it has %s)", k, strings.Join(known, ", "))
@@ -83,7 +83,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 	if len(f.tags.m) > maxStackTags {
 		return deploy.Input{}, usageErrorf("--tag: %d tags; CloudFormation takes at most %d", len(f.tags.m), maxStackTags)
 	}
-	for _, k := range sortedKeys(f.tags.m) {
+	for _, k := range slices.Sorted(maps.Keys(f.tags.m)) {
 		switch v := f.tags.m[k]; {
 		case len(k) > 128:
 			return deploy.Input{}, usageErrorf("--tag %s: a key is at most 128 characters", k)
@@ -111,6 +111,31 @@ func (f *stackFlags) input() (deploy.Input, error) {
 	}, nil
 }
 
+// targetFlags name an existing stack, for the commands that only read or
+// delete one.
+type targetFlags struct {
+	config *string
+	name   string
+}
+
+func addTargetFlags(fs *flag.FlagSet) *targetFlags {
+	t := &targetFlags{config: configFlag(fs)}
+	fs.StringVar(&t.name, "stack-name", "", "the stack `NAME` (default: the config's stackName)")
+	return t
+}
+
+// stack returns the stack name: --stack-name, else the config's stackName.
+func (t *targetFlags) stack() (string, error) {
+	if t.name != "" {
+		return stackName(t.name, nil)
+	}
+	cfg, err := loadConfig(*t.config)
+	if err != nil {
+		return "", err
+	}
+	return cfg.StackName, nil
+}
+
 // stackName picks the stack: the flag, else the config's stackName.
 func stackName(flagValue string, cfg *config.Config) (string, error) {
 	if flagValue != "" {
@@ -120,8 +145,4 @@ func stackName(flagValue string, cfg *config.Config) (string, error) {
 		return flagValue, nil
 	}
 	return cfg.StackName, nil // checked by config.Validate
-}
-
-func sortedKeys(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
 }
