@@ -48,8 +48,12 @@ func sortKeys(m *yaml.Node, names []string) {
 	if m.Kind != yaml.MappingNode {
 		return
 	}
+	ranks := make(map[string]int, len(names))
+	for i, k := range names {
+		ranks[k] = i
+	}
 	rank := func(k string) int {
-		if i := slices.Index(names, k); i >= 0 {
+		if i, ok := ranks[k]; ok {
 			return i
 		}
 		return len(names)
