@@ -1,0 +1,188 @@
+// Benchtool times whole cfngen processes, which the Go benchmarks of
+// package template cannot: it builds cfngen once, runs it many times per
+// config in bench/, and prints Markdown tables of wall time, peak memory
+// (the child's max RSS), template size and resource count. Then it times
+// `cfngen deploy` of new stacks against a warm moto server, side by side
+// with `aws cloudformation deploy` of the same template.
+//
+// Run it from the repository root, as make bench does:
+//
+//	scripts/with-moto go run ./internal/benchtool
+//
+// Without CFNGEN_MOTO_ENDPOINT it starts moto_server itself; -deploy=false
+// skips the deploys.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cfngen/cfngen/internal/cfnyaml"
+)
+
+// configs are the stacks benchtool runs, named as the sub-benchmarks of
+// template.BenchmarkSynth; the built-in stack has no file.
+var configs = []struct{ name, file string }{
+	{"default", ""},
+	{"instances=2", "bench/instances-2.config.yaml"},
+	{"instances=10", "bench/instances-10.config.yaml"},
+	{"instances=50", "bench/instances-50.config.yaml"},
+	{"instances=100", "bench/instances-100.config.yaml"},
+	{"instances=200", "bench/instances-200.config.yaml"},
+	{"autoscaling", "bench/autoscaling.config.yaml"},
+	{"largest", "bench/largest.config.yaml"},
+}
+
+func main() {
+	runs := flag.Int("runs", 20, "timed runs of cfngen per config")
+	warmups := flag.Int("warmup", 2, "untimed runs before them")
+	deployRuns := flag.Int("deploy-runs", 7, "timed deploys per command")
+	deploy := flag.Bool("deploy", true, "also time deploys against a moto server")
+	flag.Parse()
+	if *runs < 1 || *warmups < 1 || *deployRuns < 1 {
+		fmt.Fprintln(os.Stderr, "benchtool: -runs, -warmup and -deploy-runs must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*runs, *warmups, *deployRuns, *deploy); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool: error:", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs, warmups, deployRuns int, deploy bool) error {
+	if _, err := os.Stat("bench"); err != nil {
+		return fmt.Errorf("%w; run benchtool from the repository root", err)
+	}
+	dir, err := os.MkdirTemp("", "cfngen-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "cfngen")
+	fmt.Printf("$ go build -o %s ./cmd/cfngen\n", bin)
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/cfngen").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	fmt.Printf("%s/%s, %d CPUs\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+
+	templates, err := synth(bin, runs, warmups)
+	if err != nil {
+		return err
+	}
+	if !deploy {
+		return nil
+	}
+	return deploys(bin, dir, templates, deployRuns)
+}
+
+// synth times `cfngen [-c FILE] > /dev/null` for every config and returns
+// the templates it wrote, by config name.
+func synth(bin string, runs, warmups int) (map[string][]byte, error) {
+	fmt.Printf("\n## cfngen > /dev/null: %d runs per config after %d warm-ups\n\n", runs, warmups)
+	fmt.Println("| config | command | resources | template bytes | median | min | max | max RSS |")
+	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|")
+	templates := map[string][]byte{}
+	for _, c := range configs {
+		args := []string{}
+		if c.file != "" {
+			args = []string{"-c", c.file}
+		}
+		var body bytes.Buffer // the first warm-up keeps the template
+		if _, err := measure(&body, nil, bin, args...); err != nil {
+			return nil, err
+		}
+		for range warmups - 1 {
+			if _, err := measure(nil, nil, bin, args...); err != nil {
+				return nil, err
+			}
+		}
+		var times []time.Duration
+		var rss int64
+		for range runs {
+			r, err := measure(nil, nil, bin, args...)
+			if err != nil {
+				return nil, err
+			}
+			times = append(times, r.wall)
+			rss = max(rss, r.maxRSS)
+		}
+		n, err := resources(body.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.name, err)
+		}
+		templates[c.name] = body.Bytes()
+		fmt.Printf("| %s | `%s` | %d | %d | %s | %s |\n", c.name, strings.Join(append([]string{"cfngen"}, args...), " "),
+			n, body.Len(), stats(times), mib(rss))
+	}
+	fmt.Println("\ntimes are wall-clock times of the whole process; max RSS is the highest of the runs")
+	return templates, nil
+}
+
+// resources counts the resources of a written template.
+func resources(body []byte) (int, error) {
+	doc, err := cfnyaml.Parse(body)
+	if err != nil {
+		return 0, err
+	}
+	return len(cfnyaml.Get(doc, "Resources").Content) / 2, nil
+}
+
+// result is what one process cost.
+type result struct {
+	wall   time.Duration
+	maxRSS int64 // bytes
+}
+
+// measure runs a command to completion with its stdout in w (nil:
+// /dev/null) and env (nil: this process's), and returns its wall time and
+// peak memory. A failure carries the command's stderr.
+func measure(w *bytes.Buffer, env []string, name string, args ...string) (result, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	if w != nil {
+		cmd.Stdout = w
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return result{}, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.Bytes())
+	}
+	r := result{wall: wall}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss * 1024 // KiB on Linux
+		if runtime.GOOS == "darwin" {
+			r.maxRSS = ru.Maxrss // bytes on macOS
+		}
+	}
+	return r, nil
+}
+
+// stats formats the median, min and max of ds as Markdown cells.
+func stats(ds []time.Duration) string {
+	return fmt.Sprintf("%s | %s | %s", ms(median(ds)), ms(slices.Min(ds)), ms(slices.Max(ds)))
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Sorted(slices.Values(ds))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
