@@ -157,15 +157,15 @@ URL     http://web.example  -
 `)
 	checkText(t, "Log", log.String(), `created change set cfngen-20260102030405-0001, waiting for CloudFormation to compute it
 executing change set cfngen-20260102030405-0001 on stack web
-03:04:05  web     AWS::CloudFormation::Stack  CREATE_IN_PROGRESS  User Initiated
-03:04:05  VPC     AWS::EC2::VPC               CREATE_IN_PROGRESS
-03:04:05  Role    AWS::IAM::Role              CREATE_IN_PROGRESS
-03:04:05  VPC     AWS::EC2::VPC               CREATE_IN_PROGRESS  Resource creation Initiated
-03:04:07  VPC     AWS::EC2::VPC               CREATE_COMPLETE
-03:04:07  Subnet  AWS::EC2::Subnet            CREATE_IN_PROGRESS
-03:04:08  Subnet  AWS::EC2::Subnet            CREATE_COMPLETE
-03:04:08  Role    AWS::IAM::Role              CREATE_COMPLETE
-03:04:08  web     AWS::CloudFormation::Stack  CREATE_COMPLETE
+03:04:05  0/3  web     AWS::CloudFormation::Stack  CREATE_IN_PROGRESS  User Initiated
+03:04:05  0/3  VPC     AWS::EC2::VPC               CREATE_IN_PROGRESS
+03:04:05  0/3  Role    AWS::IAM::Role              CREATE_IN_PROGRESS
+03:04:05  0/3  VPC     AWS::EC2::VPC               CREATE_IN_PROGRESS  Resource creation Initiated
+03:04:07  1/3  VPC     AWS::EC2::VPC               CREATE_COMPLETE
+03:04:07  1/3  Subnet  AWS::EC2::Subnet            CREATE_IN_PROGRESS
+03:04:08  2/3  Subnet  AWS::EC2::Subnet            CREATE_COMPLETE
+03:04:08  3/3  Role    AWS::IAM::Role              CREATE_COMPLETE
+03:04:08  3/3  web     AWS::CloudFormation::Stack  CREATE_COMPLETE
 stack web: CREATE_COMPLETE in 3s
 `)
 }
@@ -212,11 +212,11 @@ Modify  Subnet      AWS::EC2::Subnet  False        Tags, MapPublicIpOnLaunch
 `)
 	checkText(t, "Log", log.String(), `created change set `+cs+`, waiting for CloudFormation to compute it
 executing change set `+cs+` on stack web
-04:04:05  web     AWS::CloudFormation::Stack  UPDATE_IN_PROGRESS  User Initiated
-04:04:05  Subnet  AWS::EC2::Subnet            UPDATE_IN_PROGRESS
-04:04:06  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
-04:04:06  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS
-04:04:07  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
+04:04:05  0/1  web     AWS::CloudFormation::Stack  UPDATE_IN_PROGRESS  User Initiated
+04:04:05  0/1  Subnet  AWS::EC2::Subnet            UPDATE_IN_PROGRESS
+04:04:06  1/1  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
+04:04:06  1/1  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS
+04:04:07  1/1  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
 stack web: UPDATE_COMPLETE in 3s
 `)
 }
@@ -412,8 +412,8 @@ func TestDeployWaitsForOperationInProgress(t *testing.T) {
 	lines := strings.Split(log.String(), "\n")
 	check(t, "Log while waiting", lines[:4], []string{
 		"stack web is UPDATE_IN_PROGRESS: waiting for it to end",
-		"04:04:07  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE",
-		"04:04:09  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE",
+		"04:04:07    1  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE",
+		"04:04:09    1  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE",
 		"stack web: UPDATE_COMPLETE in 4s",
 	})
 	check(t, "then", strings.HasPrefix(lines[4], "created change set "), true)

@@ -69,15 +69,15 @@ func TestDestroy(t *testing.T) {
 	check(t, "polls by ID", s.api.Calls[len(s.api.Calls)-2], "DescribeStacks web#1")
 	checkText(t, "Out", out.String(), destroyTable)
 	checkText(t, "Log", log.String(), `deleting stack web
-04:04:05  web     AWS::CloudFormation::Stack  DELETE_IN_PROGRESS  User Initiated
-04:04:06  Subnet  AWS::EC2::Subnet            DELETE_IN_PROGRESS
-04:04:06  Role    AWS::IAM::Role              DELETE_IN_PROGRESS
-04:04:06  Role    AWS::IAM::Role              DELETE_COMPLETE
+04:04:05  0/3  web     AWS::CloudFormation::Stack  DELETE_IN_PROGRESS  User Initiated
+04:04:06  0/3  Subnet  AWS::EC2::Subnet            DELETE_IN_PROGRESS
+04:04:06  0/3  Role    AWS::IAM::Role              DELETE_IN_PROGRESS
+04:04:06  1/3  Role    AWS::IAM::Role              DELETE_COMPLETE
 still DELETE_IN_PROGRESS (1/3 resources done), 35s elapsed
-04:04:49  Subnet  AWS::EC2::Subnet            DELETE_COMPLETE
-04:04:49  VPC     AWS::EC2::VPC               DELETE_IN_PROGRESS
-04:04:54  VPC     AWS::EC2::VPC               DELETE_COMPLETE
-04:04:54  web     AWS::CloudFormation::Stack  DELETE_COMPLETE
+04:04:49  2/3  Subnet  AWS::EC2::Subnet            DELETE_COMPLETE
+04:04:49  2/3  VPC     AWS::EC2::VPC               DELETE_IN_PROGRESS
+04:04:54  3/3  VPC     AWS::EC2::VPC               DELETE_COMPLETE
+04:04:54  3/3  web     AWS::CloudFormation::Stack  DELETE_COMPLETE
 stack web: DELETE_COMPLETE in 50s
 deleted stack web
 `)

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,21 +199,20 @@ func (p *progress) events(evs []types.StackEvent) {
 	log := p.d.log()
 	for _, e := range evs {
 		id, ty, status := aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), string(e.ResourceStatus)
-		line := fmt.Sprintf("%s  %-*s  %-*s  %s", p.d.clock(e.Timestamp), p.idWidth, id, p.tyWidth, ty, p.d.paint(status))
+		if ty != stackType || id != p.op.stackName {
+			if strings.HasSuffix(status, "_FAILED") {
+				p.failed = append(p.failed, e)
+			}
+			_, known := p.op.resources[id]
+			if (known || p.op.resources == nil) && (strings.HasSuffix(status, "_COMPLETE") || strings.HasSuffix(status, "_FAILED")) {
+				p.done[id] = true
+			}
+		}
+		line := fmt.Sprintf("%s  %s  %-*s  %-*s  %s", p.d.clock(e.Timestamp), p.tally(), p.idWidth, id, p.tyWidth, ty, p.d.paint(status))
 		if r := aws.ToString(e.ResourceStatusReason); r != "" {
 			line += "  " + r
 		}
 		fmt.Fprintln(log, line)
-		if ty == stackType && id == p.op.stackName {
-			continue
-		}
-		if strings.HasSuffix(status, "_FAILED") {
-			p.failed = append(p.failed, e)
-		}
-		_, known := p.op.resources[id]
-		if (known || p.op.resources == nil) && (strings.HasSuffix(status, "_COMPLETE") || strings.HasSuffix(status, "_FAILED")) {
-			p.done[id] = true
-		}
 	}
 	p.printed = p.d.now()
 }
@@ -237,6 +237,16 @@ func (p *progress) clear() {
 		fmt.Fprint(p.d.log(), "\r\x1b[K")
 		p.live = false
 	}
+}
+
+// tally is the count of resources done, out of the total when known,
+// padded so that event lines line up.
+func (p *progress) tally() string {
+	if p.op.resources == nil {
+		return fmt.Sprintf("%3d", len(p.done))
+	}
+	n := len(strconv.Itoa(len(p.op.resources)))
+	return fmt.Sprintf("%*d/%d", n, len(p.done), len(p.op.resources))
 }
 
 func (p *progress) counts() string {

@@ -205,12 +205,12 @@ func TestHeartbeatWithoutTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, after, _ := strings.Cut(log.String(), "on stack web\n")
-	checkText(t, "Log", after, `04:04:05  web     AWS::CloudFormation::Stack  UPDATE_IN_PROGRESS  User Initiated
+	checkText(t, "Log", after, `04:04:05  0/2  web     AWS::CloudFormation::Stack  UPDATE_IN_PROGRESS  User Initiated
 still UPDATE_IN_PROGRESS (0/2 resources done), 35s elapsed
-04:04:49  VPC     AWS::EC2::VPC               UPDATE_COMPLETE
+04:04:49  1/2  VPC     AWS::EC2::VPC               UPDATE_COMPLETE
 still UPDATE_IN_PROGRESS (1/2 resources done), 1m15s elapsed
-04:05:49  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
-04:05:49  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
+04:05:49  2/2  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
+04:05:49  2/2  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
 stack web: UPDATE_COMPLETE in 1m45s
 `)
 }
@@ -237,13 +237,13 @@ func TestLiveLineOnTerminal(t *testing.T) {
 		reset  = "\x1b[0m"
 	)
 	checkText(t, "Log", after,
-		"04:04:05  web  AWS::CloudFormation::Stack  "+yellow+"UPDATE_IN_PROGRESS"+reset+"  User Initiated\n"+
+		"04:04:05  0/1  web  AWS::CloudFormation::Stack  "+yellow+"UPDATE_IN_PROGRESS"+reset+"  User Initiated\n"+
 			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (0/1 resources done), 0s elapsed"+
 			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (0/1 resources done), 0s elapsed"+
-			clear+"04:04:05  VPC  AWS::EC2::VPC               "+red+"UPDATE_FAILED"+reset+"  denied\n"+
+			clear+"04:04:05  1/1  VPC  AWS::EC2::VPC               "+red+"UPDATE_FAILED"+reset+"  denied\n"+
 			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (1/1 resources done), 1s elapsed"+
 			clear+yellow+"UPDATE_IN_PROGRESS"+reset+" (1/1 resources done), 1s elapsed"+
-			clear+"04:04:06  web  AWS::CloudFormation::Stack  "+green+"UPDATE_COMPLETE"+reset+"\n"+
+			clear+"04:04:06  1/1  web  AWS::CloudFormation::Stack  "+green+"UPDATE_COMPLETE"+reset+"\n"+
 			"stack web: "+green+"UPDATE_COMPLETE"+reset+" in 2s\n")
 }
 
