@@ -170,7 +170,7 @@ func (d *Deployer) createChangeSet(ctx context.Context, w *waiter, in Input, p *
 // its changes.
 func (d *Deployer) waitChangeSet(ctx context.Context, w *waiter, cs *ChangeSet) error {
 	var out *cloudformation.DescribeChangeSetOutput
-	err := w.poll(ctx, func() (bool, error) {
+	err := w.poll(ctx, func(ctx context.Context) (bool, error) {
 		var err error
 		out, err = d.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})
 		if err != nil {

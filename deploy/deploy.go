@@ -223,7 +223,12 @@ func (d *Deployer) execute(ctx context.Context, w *waiter, cs *ChangeSet, res *R
 		d.cleanup(ctx, cs)
 		return err
 	case interrupted(err):
-		// The request may have gone through.
+		// The request may have gone through: ask whether it did.
+		if d.notStarted(ctx, cs) {
+			fmt.Fprintf(d.log(), "interrupted before CloudFormation started change set %s\n", cs.Name)
+			d.cleanup(ctx, cs)
+			return fmt.Errorf("execute change set %s: %w", cs.Name, err)
+		}
 		return d.goesOn(w, op, err)
 	default:
 		return wrapAWS("execute change set "+cs.Name, err)
@@ -322,4 +327,13 @@ func (d *Deployer) rand() io.Reader {
 		return rand.Reader
 	}
 	return d.Rand
+}
+
+// notStarted reports whether the change set is still AVAILABLE, that is an
+// interrupted ExecuteChangeSet never reached CloudFormation.
+func (d *Deployer) notStarted(ctx context.Context, cs *ChangeSet) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	out, err := d.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})
+	return err == nil && out.ExecutionStatus == types.ExecutionStatusAvailable
 }

@@ -3,7 +3,6 @@ package deploy
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -101,10 +100,17 @@ func timedOut(err error) bool {
 	return errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// asTimeout makes sure a deadline error also wraps ErrTimeout.
+// asTimeout turns a deadline error into msg wrapping ErrTimeout and err.
 func asTimeout(err error, msg string) error {
-	if errors.Is(err, ErrTimeout) {
-		return fmt.Errorf("%s: %w", msg, err)
-	}
-	return fmt.Errorf("%s: %w: %w", msg, ErrTimeout, err)
+	return &timeoutError{msg: msg, cause: err}
 }
+
+// timeoutError reads "msg: timed out": the SDK's text for a call cut short
+// ("operation error ... context deadline exceeded") says nothing more.
+type timeoutError struct {
+	msg   string
+	cause error
+}
+
+func (e *timeoutError) Error() string   { return e.msg + ": " + ErrTimeout.Error() }
+func (e *timeoutError) Unwrap() []error { return []error{ErrTimeout, e.cause} }

@@ -31,7 +31,7 @@ type operation struct {
 func (d *Deployer) follow(ctx context.Context, w *waiter, op *operation) (*types.Stack, []types.StackEvent, error) {
 	p := d.newProgress(op)
 	var stack *types.Stack
-	err := w.poll(ctx, func() (bool, error) {
+	err := w.poll(ctx, func(ctx context.Context) (bool, error) {
 		st, err := d.describeStack(ctx, op.stackID)
 		if err != nil {
 			return false, err

@@ -41,7 +41,7 @@ func (d *Deployer) newWaiter(timeout time.Duration) *waiter {
 // poll calls check at once, then after each pause of the schedule, until
 // check reports done or fails, the context ends or the time is up
 // (ErrTimeout).
-func (w *waiter) poll(ctx context.Context, check func() (bool, error)) error {
+func (w *waiter) poll(ctx context.Context, check func(ctx context.Context) (bool, error)) error {
 	var delay time.Duration
 	for {
 		if delay > 0 {
@@ -49,7 +49,9 @@ func (w *waiter) poll(ctx context.Context, check func() (bool, error)) error {
 				return err
 			}
 		}
-		done, err := check()
+		cctx, cancel := w.bound(ctx)
+		done, err := check(cctx)
+		cancel()
 		if err != nil || done {
 			return err
 		}
@@ -94,4 +96,13 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// bound limits ctx to the time left, so that a call in flight at the
+// deadline ends with context.DeadlineExceeded.
+func (w *waiter) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if w.deadline.IsZero() {
+		return ctx, func() {}
+	}
+	return context.WithTimeoutCause(ctx, w.deadline.Sub(w.d.now()), ErrTimeout)
 }

@@ -274,7 +274,7 @@ func TestCallerDeadlineCountsAsTimeout(t *testing.T) {
 	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Destroy: %v, want ErrTimeout and context.DeadlineExceeded", err)
 	}
-	check(t, "error", err.Error(), "stack web still DELETE_IN_PROGRESS: timed out: context deadline exceeded")
+	check(t, "error", err.Error(), "stack web still DELETE_IN_PROGRESS: timed out")
 	if !strings.Contains(log.String(), "timed out: CloudFormation goes on with the deletion of stack web (DELETE_IN_PROGRESS); cfngen left the stack as it is\n") {
 		t.Errorf("Log:\n%s", log)
 	}
