@@ -48,7 +48,9 @@ type Page struct {
 	Heading string
 }
 
-// AutoScaling describes an Auto Scaling group and its target-tracking policy.
+// AutoScaling describes an Auto Scaling group and its target-tracking
+// policy. Validate fills in what is left zero: Desired becomes Min, and
+// without a target the group tracks 50% average CPU.
 type AutoScaling struct {
 	Min, Max, Desired       int
 	TargetCPUPercent        int // track average CPU; or

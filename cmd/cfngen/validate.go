@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/cfngen/cfngen/template"
 )
 
 const validateUsage = `usage: cfngen validate [-c FILE]
@@ -31,7 +33,7 @@ func validate(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ok: %s\n", sum)
 	if sum.NeedsS3() {
-		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", 51200)
+		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", template.MaxBody)
 	}
 	return nil
 }
