@@ -166,3 +166,46 @@ echo {{.Nope}}`)
 		})
 	}
 }
+
+// TestHostileFlags: bad flags get one named error, exit code 2, and no
+// AWS call.
+func TestHostileFlags(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"deploy", "--bogus"}, `flag provided but not defined: -bogus`},
+		{[]string{"deploy", "--stack-name"}, `flag needs an argument: -stack-name`},
+		{[]string{"deploy", "--param"}, `flag needs an argument: -param`},
+		{[]string{"deploy", "--yes", "--no-execute"}, `--yes and --no-execute do not go together`},
+		{[]string{"deploy", "--allow-replacement", "--no-execute"}, `--allow-replacement and --no-execute do not go together`},
+		{[]string{"deploy", "--recreate", "--no-execute"}, `--recreate and --no-execute do not go together`},
+		{[]string{"deploy", "--param", "InstanceType"}, `"InstanceType": want KEY=VALUE`},
+		{[]string{"deploy", "--param", "=t3.small"}, `"=t3.small": want KEY=VALUE`},
+		{[]string{"deploy", "--param", "Size=1"}, `--param Size: the template has no such parameter`},
+		{[]string{"deploy", "--tag", "team"}, `"team": want KEY=VALUE`},
+		{[]string{"deploy", "--tag", "aws:x=y"}, `--tag aws:x: the aws: prefix is reserved`},
+		{[]string{"deploy", "--tag", strings.Repeat("k", 129) + "=v"}, `a key is at most 128 characters`},
+		{[]string{"deploy", "--stack-name", "web_1"}, `--stack-name: stack name "web_1" must start with a letter and hold only letters, digits and hyphens`},
+		{[]string{"deploy", "--stack-name", "a" + strings.Repeat("b", 128)}, `--stack-name: stack name is 129 characters; the limit is 128`},
+		{[]string{"deploy", "--timeout", "-1m"}, `--timeout -1m0s: want a positive duration`},
+		{[]string{"deploy", "--endpoint-url", "ftp://x"}, `--endpoint-url "ftp://x": want an http:// or https:// URL`},
+		{[]string{"deploy", "--s3-bucket", "UPPER"}, `--s3-bucket "UPPER": not an S3 bucket name`},
+		{[]string{"deploy", "extra"}, `deploy: unexpected argument "extra"`},
+		{[]string{"diff", "--stack-name", "9"}, `--stack-name: stack name "9" must start with a letter`},
+		{[]string{"destroy", "--stack-name", "x y"}, `--stack-name: stack name "x y" must start with a letter`},
+		{[]string{"outputs", "--format", "xml"}, `--format "xml": want text or json`},
+		{[]string{"synth", "--format", "toml"}, `--format "toml": want yaml or json`},
+		{[]string{"graph", "--format", "png"}, `--format "png": want dot or mermaid`},
+		{[]string{"nope"}, `unknown command "nope"`},
+	}
+	for _, tc := range cases {
+		code, stdout, stderr, connected, calls := runFake(t, tc.args...)
+		if code != 2 || connected || calls > 0 || stdout != "" {
+			t.Errorf("%q: exit %d, AWS reached %v (%d calls), stdout %q; want exit 2, no AWS, no stdout", tc.args, code, connected, calls, stdout)
+		}
+		if !strings.HasPrefix(stderr, "cfngen: error: ") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: stderr %q does not say %q", tc.args, stderr, tc.want)
+		}
+	}
+}
