@@ -237,16 +237,24 @@ func (s *sim) describeStackEvents(_ context.Context, in *cloudformation.Describe
 	if st == nil {
 		return nil, missing(aws.ToString(in.StackName))
 	}
-	from := 0
-	if in.NextToken != nil {
-		from, _ = strconv.Atoi(*in.NextToken)
+	from, to, next := page(in.NextToken, s.eventPage, len(st.events))
+	return &cloudformation.DescribeStackEventsOutput{StackEvents: st.events[from:to], NextToken: next}, nil
+}
+
+// page returns the slice bounds of the page that token starts, size items
+// long (size 0: the rest), out of n, and the token of the next page.
+func page(token *string, size, n int) (from, to int, next *string) {
+	if token != nil {
+		from, _ = strconv.Atoi(*token)
 	}
-	to := min(from+s.eventPage, len(st.events))
-	out := &cloudformation.DescribeStackEventsOutput{StackEvents: st.events[from:to]}
-	if to < len(st.events) {
-		out.NextToken = aws.String(strconv.Itoa(to))
+	to = n
+	if size > 0 {
+		to = min(from+size, n)
 	}
-	return out, nil
+	if to < n {
+		next = aws.String(strconv.Itoa(to))
+	}
+	return from, to, next
 }
 
 func (s *sim) listStackResources(_ context.Context, in *cloudformation.ListStackResourcesInput) (*cloudformation.ListStackResourcesOutput, error) {
@@ -254,16 +262,8 @@ func (s *sim) listStackResources(_ context.Context, in *cloudformation.ListStack
 	if st == nil {
 		return nil, missing(aws.ToString(in.StackName))
 	}
-	from := 0
-	if in.NextToken != nil {
-		from, _ = strconv.Atoi(*in.NextToken)
-	}
-	to := min(from+2, len(st.resources))
-	out := &cloudformation.ListStackResourcesOutput{StackResourceSummaries: st.resources[from:to]}
-	if to < len(st.resources) {
-		out.NextToken = aws.String(strconv.Itoa(to))
-	}
-	return out, nil
+	from, to, next := page(in.NextToken, 2, len(st.resources))
+	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: st.resources[from:to], NextToken: next}, nil
 }
 
 func (s *sim) createChangeSet(_ context.Context, in *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error) {
@@ -323,18 +323,8 @@ func (s *sim) describeChangeSet(_ context.Context, in *cloudformation.DescribeCh
 	if out.Status != types.ChangeSetStatusCreateComplete {
 		return out, nil
 	}
-	from := 0
-	if in.NextToken != nil {
-		from, _ = strconv.Atoi(*in.NextToken)
-	}
-	to := len(cs.changes)
-	if s.csPage > 0 {
-		to = min(from+s.csPage, to)
-	}
-	out.Changes = cs.changes[from:to]
-	if to < len(cs.changes) {
-		out.NextToken = aws.String(strconv.Itoa(to))
-	}
+	from, to, next := page(in.NextToken, s.csPage, len(cs.changes))
+	out.Changes, out.NextToken = cs.changes[from:to], next
 	return out, nil
 }
 
