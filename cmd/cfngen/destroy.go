@@ -22,14 +22,7 @@ func destroyCmd(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, destroyUsage, args); err != nil {
 		return err
 	}
-	if err := af.check(); err != nil {
-		return err
-	}
-	stack, err := target.stack()
-	if err != nil {
-		return err
-	}
-	c, err := e.connect(ctx, af, e.stderr)
+	stack, c, err := target.connect(ctx, e, af)
 	if err != nil {
 		return err
 	}

@@ -26,14 +26,7 @@ func outputsCmd(ctx context.Context, e *env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageErrorf("--format %q: want text or json", *format)
 	}
-	if err := af.check(); err != nil {
-		return err
-	}
-	stack, err := target.stack()
-	if err != nil {
-		return err
-	}
-	c, err := e.connect(ctx, af, e.stderr)
+	stack, c, err := target.connect(ctx, e, af)
 	if err != nil {
 		return err
 	}

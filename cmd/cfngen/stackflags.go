@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"maps"
@@ -134,6 +135,20 @@ func (t *targetFlags) stack() (string, error) {
 		return "", err
 	}
 	return cfg.StackName, nil
+}
+
+// connect checks the AWS flags, resolves the stack name and builds the
+// clients, in that order, so that bad input never reaches AWS.
+func (t *targetFlags) connect(ctx context.Context, e *env, af *awsFlags) (string, *clients, error) {
+	if err := af.check(); err != nil {
+		return "", nil, err
+	}
+	stack, err := t.stack()
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := e.connect(ctx, af, e.stderr)
+	return stack, c, err
 }
 
 // stackName picks the stack: the flag, else the config's stackName.
