@@ -8,21 +8,32 @@ import (
 )
 
 const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [flags]
+       cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
 
 Diff shows what a deploy would change: it creates a change set, prints it
 on stdout and deletes it. It changes nothing in the account.
 
+With --against it makes no AWS call: it predicts the change set of an
+update from TEMPLATE, the previous template ("-" for stdin), from
+CloudFormation's resource schemas. A "?" marks a property that may change
+with values known only at deploy time.
+
 Example:
   cfngen diff -c prod.yaml --exit-code || echo "the stack would change"
+  cfngen diff -c prod.yaml --against deployed.yaml
 `
 
 func diffCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("diff")
 	sf := addStackFlags(fs)
 	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
+	against := fs.String("against", "", "predict the update from the template in `FILE` instead; no AWS call")
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, diffUsage, args); err != nil {
 		return err
+	}
+	if *against != "" {
+		return diffAgainst(e, sf, *against, *exitCode)
 	}
 	if err := af.check(); err != nil {
 		return err
