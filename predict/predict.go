@@ -141,11 +141,11 @@ func Predict(old, new []byte, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, &TemplateError{Err: err}
 	}
-	return PredictTrees(o, n, opts)
+	return predictTrees(o, n, opts)
 }
 
-// PredictTrees is [Predict] for long-form trees, as cfnyaml.Parse returns.
-func PredictTrees(old, new *yaml.Node, opts Options) (*Plan, error) {
+// predictTrees is [Predict] for long-form trees, as cfnyaml.Parse returns.
+func predictTrees(old, new *yaml.Node, opts Options) (*Plan, error) {
 	p := &predictor{result: map[string]*Change{}, busy: map[string]bool{}}
 	var err error
 	if p.old, err = read(old, opts.OldParameters); err != nil {
