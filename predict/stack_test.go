@@ -13,7 +13,7 @@ import (
 )
 
 // stack builds the template of the default config after edit.
-func stack(t *testing.T, edit func(*config.Config)) []byte {
+func stack(t testing.TB, edit func(*config.Config)) []byte {
 	t.Helper()
 	c := config.Default()
 	if edit != nil {
