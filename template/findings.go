@@ -15,7 +15,7 @@ var (
 		{checkov: "CKV_AWS_260", reason: "port 80 is open to the world on a public HTTP load balancer; set loadBalancer.certificateArn to redirect it to HTTPS"},
 	}
 	worldOpenEgress = []finding{
-		{cfnNag: "W5", reason: "instances reach package repositories and Systems Manager endpoints on public HTTPS/HTTP addresses through the NAT gateway"},
+		{cfnNag: "W5", reason: "instances reach package repositories (through the S3 gateway endpoint), CloudFormation and Systems Manager on HTTPS addresses that AWS does not fix, through the NAT gateway or VPC endpoints"},
 	}
 	noFlowLogs = []finding{
 		{cfnNag: "W60", reason: "flow logs are off by default to keep the stack free of log costs; set vpc.flowLogs: true"},

@@ -27,14 +27,15 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		findings = append(findings, noAccessLogs)
 	}
 	b.resource("LoadBalancer", &elbv2.LoadBalancer{
-		Type:                      cloudformation.String("application"),
-		Scheme:                    cloudformation.String("internet-facing"),
-		IpAddressType:             cloudformation.String("ipv4"),
-		Subnets:                   refs(n.publicSubnets),
-		SecurityGroups:            []string{cloudformation.GetAtt(sg.loadBalancer, "GroupId")},
-		LoadBalancerAttributes:    attrs,
-		Tags:                      b.tags("alb"),
-		AWSCloudFormationMetadata: suppress(findings...),
+		Type:                       cloudformation.String("application"),
+		Scheme:                     cloudformation.String("internet-facing"),
+		IpAddressType:              cloudformation.String("ipv4"),
+		Subnets:                    refs(n.publicSubnets),
+		SecurityGroups:             []string{cloudformation.GetAtt(sg.loadBalancer, "GroupId")},
+		LoadBalancerAttributes:     attrs,
+		Tags:                       b.tags("alb"),
+		AWSCloudFormationMetadata:  suppress(findings...),
+		AWSCloudFormationDependsOn: n.internet,
 	})
 
 	tg := &elbv2.TargetGroup{
@@ -46,8 +47,15 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		HealthCheckProtocol:        cloudformation.String("HTTP"),
 		HealthCheckPath:            cloudformation.String(lbc.HealthCheckPath),
 		HealthCheckIntervalSeconds: cloudformation.Int(lbc.HealthCheckIntervalSeconds),
+		HealthCheckTimeoutSeconds:  cloudformation.Int(lbc.HealthCheckTimeoutSeconds),
+		HealthyThresholdCount:      cloudformation.Int(lbc.HealthyThreshold),
+		UnhealthyThresholdCount:    cloudformation.Int(lbc.UnhealthyThreshold),
 		Matcher:                    &elbv2.TargetGroup_Matcher{HttpCode: cloudformation.String("200")},
-		Tags:                       b.tags("web"),
+		TargetGroupAttributes: []elbv2.TargetGroup_TargetGroupAttribute{{
+			Key:   cloudformation.String("deregistration_delay.timeout_seconds"),
+			Value: cloudformation.String(strconv.Itoa(lbc.DeregistrationDelaySeconds)),
+		}},
+		Tags: b.tags("web"),
 	}
 	for _, id := range t.instances {
 		tg.Targets = append(tg.Targets, elbv2.TargetGroup_TargetDescription{Id: cloudformation.Ref(id), Port: cloudformation.Int(targetPort)})
