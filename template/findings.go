@@ -39,6 +39,12 @@ var (
 		{cfnNag: "W84", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
 		{checkov: "CKV_AWS_158", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
 	}
+	logBucket = []finding{
+		{cfnNag: "W35", reason: "this bucket holds the load balancer's access logs; logging access to it would need yet another bucket"},
+		{checkov: "CKV_AWS_18", reason: "this bucket holds the load balancer's access logs; logging access to it would need yet another bucket"},
+		{checkov: "CKV_AWS_21", reason: "access logs are written once and expire; versions would only keep expired logs"},
+		{checkov: "CKV_AWS_145", reason: "ALB access logs support only SSE-S3 encryption, not KMS keys"},
+	}
 	redirectListener = []finding{
 		{cfnNag: "W56", reason: "this HTTP listener only redirects to HTTPS"},
 	}

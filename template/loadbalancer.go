@@ -1,6 +1,7 @@
 package template
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -18,10 +19,17 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 	lbc := b.cfg.LoadBalancer
 	attrs := []elbv2.LoadBalancer_LoadBalancerAttribute{attr("routing.http.drop_invalid_header_fields.enabled", "true")}
 	findings := [][]finding{noDeletionProtection}
-	if lbc.AccessLogsBucket != "" {
+	after := n.internet
+	bucket := lbc.AccessLogsBucket
+	if lbc.CreateAccessLogsBucket {
+		bucket = cloudformation.Ref("AccessLogsBucket")
+		// AWS test-writes to the bucket when logging is turned on.
+		after = append(slices.Clone(after), b.accessLogsBucket())
+	}
+	if bucket != "" {
 		attrs = append(attrs,
 			attr("access_logs.s3.enabled", "true"),
-			attr("access_logs.s3.bucket", lbc.AccessLogsBucket),
+			attr("access_logs.s3.bucket", bucket),
 			attr("access_logs.s3.prefix", cloudformation.Ref("AWS::StackName")))
 	} else {
 		findings = append(findings, noAccessLogs)
@@ -35,7 +43,7 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		LoadBalancerAttributes:     attrs,
 		Tags:                       b.tags("alb"),
 		AWSCloudFormationMetadata:  suppress(findings...),
-		AWSCloudFormationDependsOn: n.internet,
+		AWSCloudFormationDependsOn: after,
 	})
 
 	tg := &elbv2.TargetGroup{
