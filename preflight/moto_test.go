@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/cfngen/cfngen/internal/elblogs"
+	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 	"github.com/cfngen/cfngen/internal/moto"
 )
 

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 func TestPolicy(t *testing.T) {
