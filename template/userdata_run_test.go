@@ -250,7 +250,7 @@ func TestUserDataReposNeverAnswer(t *testing.T) {
 	if r.index("systemctl") >= 0 {
 		t.Errorf("httpd started without its package")
 	}
-	want := "cfngen-userdata: FAILED: installing httpd: the package repositories did not answer within 1 s"
+	want := "cfngen-userdata: FAILED: installing httpd: dnf kept failing for 1 s; are the package repositories reachable?"
 	if !strings.Contains(r.output, want) {
 		t.Errorf("output does not say %q:\n%s", want, r.output)
 	}
