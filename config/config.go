@@ -28,6 +28,11 @@ type VPC struct {
 	PrivateSubnets []string // explicit CIDRs, one per AZ; carved when empty
 	FlowLogs       bool     // send VPC flow logs to CloudWatch Logs
 	FlowLogsDays   int      // retention of the flow-log group, in days
+
+	// Endpoints are the interface VPC endpoints to create, by service
+	// (ssm, cloudformation, ...); nil means what the stack needs, see
+	// [Config.InterfaceEndpoints]. An S3 gateway endpoint is always created.
+	Endpoints []string
 }
 
 // Instances describes the EC2 instances.
@@ -40,6 +45,11 @@ type Instances struct {
 	Page          Page              // what the built-in page shows
 	Vars          map[string]string // extra data for a user's own template, as .Vars
 	AutoScaling   *AutoScaling      // when set, an Auto Scaling group replaces the fixed instances
+
+	// Signal makes CloudFormation wait, on create and on rolling updates,
+	// until each instance reports that it serves the page.
+	Signal               bool
+	SignalTimeoutMinutes int // how long CloudFormation waits for each signal
 }
 
 // Page is the data of the built-in web page.
@@ -62,8 +72,18 @@ type AutoScaling struct {
 type LoadBalancer struct {
 	HealthCheckPath            string
 	HealthCheckIntervalSeconds int
+	HealthCheckTimeoutSeconds  int    // less than the interval
+	HealthyThreshold           int    // checks in a row before a target takes traffic
+	UnhealthyThreshold         int    // failed checks in a row before it stops
+	DeregistrationDelaySeconds int    // how long a leaving target finishes its requests
 	CertificateArn             string // ACM certificate: HTTPS on 443, HTTP redirects
 	AccessLogsBucket           string // existing S3 bucket for access logs
+
+	// CreateAccessLogsBucket has the stack create the access-log bucket,
+	// kept when the stack is deleted; AccessLogsDays is how long it keeps
+	// the logs (Validate sets 90 when left zero).
+	CreateAccessLogsBucket bool
+	AccessLogsDays         int
 }
 
 // Default AMIs: the latest Amazon Linux 2023 through the public SSM parameters.
@@ -85,9 +105,11 @@ func Default() *Config {
 			FlowLogsDays: 30,
 		},
 		Instances: Instances{
-			Count:         2,
-			Type:          "t3.micro",
-			RootVolumeGiB: 8,
+			Count:                2,
+			Type:                 "t3.micro",
+			RootVolumeGiB:        8,
+			Signal:               true,
+			SignalTimeoutMinutes: 15,
 			Page: Page{
 				Title:   "cfngen web app",
 				Heading: "Amazon Linux 2023 instance deployed with cfngen",
@@ -95,7 +117,11 @@ func Default() *Config {
 		},
 		LoadBalancer: LoadBalancer{
 			HealthCheckPath:            "/",
-			HealthCheckIntervalSeconds: 30,
+			HealthCheckIntervalSeconds: 15,
+			HealthCheckTimeoutSeconds:  5,
+			HealthyThreshold:           2,
+			UnhealthyThreshold:         2,
+			DeregistrationDelaySeconds: 30,
 		},
 		Dir: ".",
 	}

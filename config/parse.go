@@ -299,6 +299,7 @@ func (c *Config) decode(n *yaml.Node) error {
 				"privateSubnets": strList(&c.VPC.PrivateSubnets),
 				"flowLogs":       boolean(&c.VPC.FlowLogs),
 				"flowLogsDays":   integer(&c.VPC.FlowLogsDays),
+				"endpoints":      strList(&c.VPC.Endpoints),
 			})
 		},
 		"instances": func(v *yaml.Node, key string) error {
@@ -310,6 +311,11 @@ func (c *Config) decode(n *yaml.Node) error {
 				"rootVolumeGiB": integer(&in.RootVolumeGiB),
 				"userData":      str(&in.UserData),
 				"vars":          strMap(&in.Vars),
+
+				// whether, and how long, CloudFormation waits for each instance
+				"signal":               boolean(&in.Signal),
+				"signalTimeoutMinutes": integer(&in.SignalTimeoutMinutes),
+
 				"page": func(v *yaml.Node, key string) error {
 					return fields(v, key, map[string]handler{
 						"title":   str(&in.Page.Title),
@@ -337,6 +343,12 @@ func (c *Config) decode(n *yaml.Node) error {
 				"healthCheckIntervalSeconds": integer(&lb.HealthCheckIntervalSeconds),
 				"certificateArn":             str(&lb.CertificateArn),
 				"accessLogsBucket":           str(&lb.AccessLogsBucket),
+				"healthCheckTimeoutSeconds":  integer(&lb.HealthCheckTimeoutSeconds),
+				"healthyThreshold":           integer(&lb.HealthyThreshold),
+				"unhealthyThreshold":         integer(&lb.UnhealthyThreshold),
+				"deregistrationDelaySeconds": integer(&lb.DeregistrationDelaySeconds),
+				"createAccessLogsBucket":     boolean(&lb.CreateAccessLogsBucket),
+				"accessLogsDays":             integer(&lb.AccessLogsDays),
 			})
 		},
 	})

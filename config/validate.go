@@ -58,7 +58,7 @@ func graviton(instanceType string) bool { return gravitonRE.MatchString(instance
 
 // Validate checks every value and returns the first problem as an [*Error].
 func (c *Config) Validate() error {
-	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags} {
+	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags, c.checkServing} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -255,8 +255,8 @@ func (c *Config) checkTags() *Error {
 			return bad(key, "a tag key is 1 to 128 characters")
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			return bad(key, "the aws: prefix is reserved for AWS")
-		case k == "Name":
-			return bad(key, "cfngen sets the Name tag of each resource")
+		case strings.EqualFold(k, "Name"):
+			return bad(key, "cfngen sets the Name tag of each resource (tag keys are compared without case)")
 		case !tagRE.MatchString(k):
 			return bad(key, "a tag key holds letters, digits, spaces and _ . : / = + - @")
 		case v == "" || len(v) > 256:

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -155,10 +156,13 @@ func TestNoGoformationTraps(t *testing.T) {
 			b, _ := os.ReadFile(s.config)
 			cfgText = string(b)
 		}
-		for _, bad := range []string{"123456789012", "null", "us-east-1", "arn:aws:", "amazonaws.com/", "AWS::NoValue"} {
+		for _, bad := range []string{"123456789012", "us-east-1", "arn:aws:", "amazonaws.com/", "AWS::NoValue"} {
 			if strings.Contains(out, bad) && !strings.Contains(cfgText, bad) {
 				t.Errorf("%s: template contains %q", s.name, bad)
 			}
+		}
+		if m := regexp.MustCompile(`(?m)(: |- )null$`).FindString(out); m != "" {
+			t.Errorf("%s: template holds a null value", s.name)
 		}
 		if strings.Contains(out, "Fn::GetAZs") || !strings.Contains(out, "!GetAZs ''") {
 			t.Errorf("%s: Availability Zones are not picked with !Select [i, !GetAZs '']", s.name)
@@ -217,9 +221,10 @@ func TestDefaultIsTheArticlesStack(t *testing.T) {
 		"InstanceProfile":                     "AWS::IAM::InstanceProfile",
 		"LaunchTemplate":                      "AWS::EC2::LaunchTemplate",
 		"Instance1":                           "AWS::EC2::Instance", "Instance2": "AWS::EC2::Instance",
-		"LoadBalancer": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-		"TargetGroup":  "AWS::ElasticLoadBalancingV2::TargetGroup",
-		"HTTPListener": "AWS::ElasticLoadBalancingV2::Listener",
+		"LoadBalancer":      "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		"TargetGroup":       "AWS::ElasticLoadBalancingV2::TargetGroup",
+		"HTTPListener":      "AWS::ElasticLoadBalancingV2::Listener",
+		"S3GatewayEndpoint": "AWS::EC2::VPCEndpoint",
 	}
 	doc, err := cfnyaml.Parse(readGolden(t, scenario{name: "default"}))
 	if err != nil {

@@ -150,6 +150,17 @@ func TestSecurityProperties(t *testing.T) {
 					}
 				case "AWS::IAM::Role":
 					checkPolicies(t, r)
+				case "AWS::S3::Bucket":
+					if value(path(r.props, "BucketEncryption", "ServerSideEncryptionConfiguration", "[0]", "ServerSideEncryptionByDefault", "SSEAlgorithm")) == "" {
+						t.Errorf("%s: no default encryption", r.id)
+					}
+					for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+						if value(path(r.props, "PublicAccessBlockConfiguration", k)) != "true" {
+							t.Errorf("%s: %s is not on", r.id, k)
+						}
+					}
+				case "AWS::S3::BucketPolicy":
+					checkBucketPolicy(t, r)
 				}
 				checkSuppressions(t, r)
 			}
@@ -205,6 +216,27 @@ func checkPolicies(t *testing.T, r resource) {
 	}
 }
 
+// checkBucketPolicy: no statement allows everyone, and plain HTTP is
+// refused.
+func checkBucketPolicy(t *testing.T, r resource) {
+	t.Helper()
+	tlsOnly := false
+	for _, st := range items(path(r.props, "PolicyDocument", "Statement")) {
+		everyone := value(path(st, "Principal")) == "*" || value(path(st, "Principal", "AWS")) == "*"
+		switch value(path(st, "Effect")) {
+		case "Allow":
+			if everyone {
+				t.Errorf("%s: allows everyone", r.id)
+			}
+		case "Deny":
+			tlsOnly = tlsOnly || everyone && value(path(st, "Condition", "Bool", "aws:SecureTransport")) == "false"
+		}
+	}
+	if !tlsOnly {
+		t.Errorf("%s: does not refuse plain HTTP", r.id)
+	}
+}
+
 // checkSuppressions: every suppressed scanner rule says why.
 func checkSuppressions(t *testing.T, r resource) {
 	t.Helper()
@@ -238,7 +270,7 @@ func TestOptionsTurnFindingsOff(t *testing.T) {
 	}
 	for _, c := range []struct {
 		rule, on string
-	}{{"W60", "flow-logs"}, {"W52", "access-logs"}, {"CKV_AWS_91", "access-logs"}, {"CKV_AWS_2", "https"}} {
+	}{{"W60", "flow-logs"}, {"W52", "access-logs"}, {"CKV_AWS_91", "access-logs"}, {"W52", "access-logs-bucket"}, {"CKV_AWS_91", "access-logs-bucket"}, {"CKV_AWS_2", "https"}} {
 		if got := suppressed("default", c.rule); len(got) != 1 {
 			t.Errorf("default: %s suppressed on %v, want one resource", c.rule, got)
 		}

@@ -14,7 +14,10 @@ var suspendDuringUpdate = []string{"HealthCheck", "ReplaceUnhealthy", "AZRebalan
 
 // autoScaling builds an Auto Scaling group across the private subnets on
 // the launch template, registered with the target group, with a
-// target-tracking policy and a rolling update that keeps capacity.
+// target-tracking policy and a rolling update that keeps capacity: it
+// launches each batch before it retires old instances (config.Validate
+// leaves room for a batch between desired and max) and, with signals,
+// waits until the new instances serve.
 func (b *builder) autoScaling(n *network) string {
 	as := b.cfg.Instances.AutoScaling
 	var groupTags []autoscaling.AutoScalingGroup_TagProperty
@@ -27,18 +30,21 @@ func (b *builder) autoScaling(n *network) string {
 			LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
 			Version:          cloudformation.GetAtt("LaunchTemplate", "LatestVersionNumber"),
 		},
-		MinSize:                strconv.Itoa(as.Min),
-		MaxSize:                strconv.Itoa(as.Max),
-		DesiredCapacity:        cloudformation.String(strconv.Itoa(as.Desired)),
-		HealthCheckType:        cloudformation.String("ELB"),
-		HealthCheckGracePeriod: cloudformation.Int(as.GracePeriodSeconds),
-		TargetGroupARNs:        []string{cloudformation.Ref("TargetGroup")},
-		Tags:                   groupTags,
+		MinSize:                         strconv.Itoa(as.Min),
+		MaxSize:                         strconv.Itoa(as.Max),
+		DesiredCapacity:                 cloudformation.String(strconv.Itoa(as.Desired)),
+		HealthCheckType:                 cloudformation.String("ELB"),
+		HealthCheckGracePeriod:          cloudformation.Int(as.GracePeriodSeconds),
+		TargetGroupARNs:                 []string{cloudformation.Ref("TargetGroup")},
+		Tags:                            groupTags,
+		AWSCloudFormationDependsOn:      n.bootAfterAll(),
+		AWSCloudFormationCreationPolicy: b.signals(as.Desired),
 		AWSCloudFormationUpdatePolicy: &policies.UpdatePolicy{
 			AutoScalingRollingUpdate: &policies.AutoScalingRollingUpdate{
-				MaxBatchSize:          float64(max(1, as.Desired/4)),
-				MinInstancesInService: float64(min(as.Desired, as.Max-1)),
-				PauseTime:             "PT" + strconv.Itoa(max(60, as.GracePeriodSeconds)) + "S",
+				MaxBatchSize:          float64(max(1, min(as.Desired/4, as.Max-as.Desired))),
+				MinInstancesInService: float64(as.Desired),
+				PauseTime:             isoDuration(b.cfg.UpdatePauseSeconds()),
+				WaitOnResourceSignals: b.cfg.Instances.Signal,
 				SuspendProcesses:      suspendDuringUpdate,
 			},
 			// A stack update leaves the group's current size alone unless

@@ -6,6 +6,7 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+	"github.com/awslabs/goformation/v7/cloudformation/policies"
 )
 
 // targets are what the load balancer forwards to: fixed instances, or an
@@ -41,6 +42,7 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 				HttpEndpoint:            cloudformation.String("enabled"),
 				HttpTokens:              cloudformation.String("required"),
 				HttpPutResponseHopLimit: cloudformation.Int(1),
+				InstanceMetadataTags:    metadataTags(in.Signal),
 			},
 			BlockDeviceMappings: []ec2.LaunchTemplate_BlockDeviceMapping{{
 				DeviceName: cloudformation.String("/dev/xvda"),
@@ -75,11 +77,43 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 				LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
 				Version:          cloudformation.GetAtt("LaunchTemplate", "LatestVersionNumber"),
 			},
-			SubnetId:                  cloudformation.String(cloudformation.Ref(n.privateSubnets[i%len(n.privateSubnets)])),
-			Tags:                      b.tags(fmt.Sprintf("web-%d", i+1)),
-			AWSCloudFormationMetadata: suppress(basicInstance),
+			SubnetId:                        cloudformation.String(cloudformation.Ref(n.privateSubnets[i%len(n.privateSubnets)])),
+			Tags:                            b.tags(fmt.Sprintf("web-%d", i+1)),
+			AWSCloudFormationMetadata:       suppress(basicInstance),
+			AWSCloudFormationDependsOn:      n.bootAfter(i % len(n.privateSubnets)),
+			AWSCloudFormationCreationPolicy: b.signals(1),
 		})
 		t.instances = append(t.instances, id)
 	}
 	return t
+}
+
+// metadataTags lets instances read their tags, which name their stack
+// and logical ID, from the instance metadata when they signal.
+func metadataTags(signal bool) *string {
+	if !signal {
+		return nil
+	}
+	return cloudformation.String("enabled")
+}
+
+// signals returns the creation policy that makes CloudFormation wait for
+// count success signals, or nil when instances do not signal.
+func (b *builder) signals(count int) *policies.CreationPolicy {
+	in := b.cfg.Instances
+	if !in.Signal {
+		return nil
+	}
+	return &policies.CreationPolicy{ResourceSignal: &policies.ResourceSignal{
+		Count:   float64(count),
+		Timeout: isoDuration(in.SignalTimeoutMinutes * 60),
+	}}
+}
+
+// isoDuration writes seconds as an ISO 8601 duration: PT15M, PT150S.
+func isoDuration(seconds int) string {
+	if seconds%60 == 0 {
+		return fmt.Sprintf("PT%dM", seconds/60)
+	}
+	return fmt.Sprintf("PT%dS", seconds)
 }

@@ -15,7 +15,7 @@ var (
 		{checkov: "CKV_AWS_260", reason: "port 80 is open to the world on a public HTTP load balancer; set loadBalancer.certificateArn to redirect it to HTTPS"},
 	}
 	worldOpenEgress = []finding{
-		{cfnNag: "W5", reason: "instances reach package repositories and Systems Manager endpoints on public HTTPS/HTTP addresses through the NAT gateway"},
+		{cfnNag: "W5", reason: "instances reach package repositories (through the S3 gateway endpoint), CloudFormation and Systems Manager on HTTPS addresses that AWS does not fix, through the NAT gateway or VPC endpoints"},
 	}
 	noFlowLogs = []finding{
 		{cfnNag: "W60", reason: "flow logs are off by default to keep the stack free of log costs; set vpc.flowLogs: true"},
@@ -38,6 +38,12 @@ var (
 	defaultLogEncryption = []finding{
 		{cfnNag: "W84", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
 		{checkov: "CKV_AWS_158", reason: "CloudWatch Logs encrypts log groups at rest by default; a customer-managed KMS key adds cost and a key policy to manage"},
+	}
+	logBucket = []finding{
+		{cfnNag: "W35", reason: "this bucket holds the load balancer's access logs; logging access to it would need yet another bucket"},
+		{checkov: "CKV_AWS_18", reason: "this bucket holds the load balancer's access logs; logging access to it would need yet another bucket"},
+		{checkov: "CKV_AWS_21", reason: "access logs are written once and expire; versions would only keep expired logs"},
+		{checkov: "CKV_AWS_145", reason: "ALB access logs support only SSE-S3 encryption, not KMS keys"},
 	}
 	redirectListener = []finding{
 		{cfnNag: "W56", reason: "this HTTP listener only redirects to HTTPS"},

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -18,23 +19,31 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 	lbc := b.cfg.LoadBalancer
 	attrs := []elbv2.LoadBalancer_LoadBalancerAttribute{attr("routing.http.drop_invalid_header_fields.enabled", "true")}
 	findings := [][]finding{noDeletionProtection}
-	if lbc.AccessLogsBucket != "" {
+	after := n.internet
+	bucket := lbc.AccessLogsBucket
+	if lbc.CreateAccessLogsBucket {
+		bucket = cloudformation.Ref("AccessLogsBucket")
+		// AWS test-writes to the bucket when logging is turned on.
+		after = append(slices.Clone(after), b.accessLogsBucket())
+	}
+	if bucket != "" {
 		attrs = append(attrs,
 			attr("access_logs.s3.enabled", "true"),
-			attr("access_logs.s3.bucket", lbc.AccessLogsBucket),
+			attr("access_logs.s3.bucket", bucket),
 			attr("access_logs.s3.prefix", cloudformation.Ref("AWS::StackName")))
 	} else {
 		findings = append(findings, noAccessLogs)
 	}
 	b.resource("LoadBalancer", &elbv2.LoadBalancer{
-		Type:                      cloudformation.String("application"),
-		Scheme:                    cloudformation.String("internet-facing"),
-		IpAddressType:             cloudformation.String("ipv4"),
-		Subnets:                   refs(n.publicSubnets),
-		SecurityGroups:            []string{cloudformation.GetAtt(sg.loadBalancer, "GroupId")},
-		LoadBalancerAttributes:    attrs,
-		Tags:                      b.tags("alb"),
-		AWSCloudFormationMetadata: suppress(findings...),
+		Type:                       cloudformation.String("application"),
+		Scheme:                     cloudformation.String("internet-facing"),
+		IpAddressType:              cloudformation.String("ipv4"),
+		Subnets:                    refs(n.publicSubnets),
+		SecurityGroups:             []string{cloudformation.GetAtt(sg.loadBalancer, "GroupId")},
+		LoadBalancerAttributes:     attrs,
+		Tags:                       b.tags("alb"),
+		AWSCloudFormationMetadata:  suppress(findings...),
+		AWSCloudFormationDependsOn: after,
 	})
 
 	tg := &elbv2.TargetGroup{
@@ -46,8 +55,15 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		HealthCheckProtocol:        cloudformation.String("HTTP"),
 		HealthCheckPath:            cloudformation.String(lbc.HealthCheckPath),
 		HealthCheckIntervalSeconds: cloudformation.Int(lbc.HealthCheckIntervalSeconds),
+		HealthCheckTimeoutSeconds:  cloudformation.Int(lbc.HealthCheckTimeoutSeconds),
+		HealthyThresholdCount:      cloudformation.Int(lbc.HealthyThreshold),
+		UnhealthyThresholdCount:    cloudformation.Int(lbc.UnhealthyThreshold),
 		Matcher:                    &elbv2.TargetGroup_Matcher{HttpCode: cloudformation.String("200")},
-		Tags:                       b.tags("web"),
+		TargetGroupAttributes: []elbv2.TargetGroup_TargetGroupAttribute{{
+			Key:   cloudformation.String("deregistration_delay.timeout_seconds"),
+			Value: cloudformation.String(strconv.Itoa(lbc.DeregistrationDelaySeconds)),
+		}},
+		Tags: b.tags("web"),
 	}
 	for _, id := range t.instances {
 		tg.Targets = append(tg.Targets, elbv2.TargetGroup_TargetDescription{Id: cloudformation.Ref(id), Port: cloudformation.Int(targetPort)})

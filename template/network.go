@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
@@ -13,6 +14,30 @@ type network struct {
 	vpc            string
 	publicSubnets  []string
 	privateSubnets []string
+
+	privateRouteTables []string
+	// wayOut[i] are what private subnet i needs before an instance there
+	// can reach anything: its route-table association and its default
+	// route (with a NAT gateway), then the VPC endpoints.
+	wayOut    [][]string
+	endpoints []string
+	// internet is what the load balancer needs to serve: the gateway
+	// attachment and the public default route.
+	internet []string
+}
+
+// bootAfter returns what an instance in private subnet i must wait for.
+func (n *network) bootAfter(i int) []string {
+	return append(slices.Clone(n.wayOut[i]), n.endpoints...)
+}
+
+// bootAfterAll returns what an instance in any private subnet must wait for.
+func (n *network) bootAfterAll() []string {
+	var out []string
+	for i := range n.privateSubnets {
+		out = append(out, n.wayOut[i]...)
+	}
+	return append(out, n.endpoints...)
 }
 
 // Subnets returns the public and private subnet CIDRs of c, one of each
@@ -82,6 +107,7 @@ func (b *builder) network() *network {
 	for _, s := range n.publicSubnets {
 		b.associate(s, "PublicRouteTable")
 	}
+	n.internet = []string{"InternetGatewayAttachment", "PublicDefaultRoute"}
 
 	var nats []string
 	for i := range v.NATGateways {
@@ -101,14 +127,18 @@ func (b *builder) network() *network {
 	for i, s := range n.privateSubnets {
 		rt := fmt.Sprintf("PrivateRouteTable%d", i+1)
 		b.resource(rt, &ec2.RouteTable{VpcId: cloudformation.Ref("VPC"), Tags: b.tags(fmt.Sprintf("private-%d", i+1))})
+		var out []string
 		if len(nats) > 0 {
-			b.resource(fmt.Sprintf("PrivateDefaultRoute%d", i+1), &ec2.Route{
+			route := fmt.Sprintf("PrivateDefaultRoute%d", i+1)
+			b.resource(route, &ec2.Route{
 				RouteTableId:         cloudformation.Ref(rt),
 				DestinationCidrBlock: cloudformation.String("0.0.0.0/0"),
 				NatGatewayId:         cloudformation.String(cloudformation.Ref(nats[i%len(nats)])),
 			})
+			out = append(out, route)
 		}
-		b.associate(s, rt)
+		n.wayOut = append(n.wayOut, append([]string{b.associate(s, rt)}, out...))
+		n.privateRouteTables = append(n.privateRouteTables, rt)
 	}
 	if v.FlowLogs {
 		b.flowLogs()
@@ -124,11 +154,13 @@ func (b *builder) vpcFindings() map[string]any {
 	return suppress(noFlowLogs)
 }
 
-func (b *builder) associate(subnet, routeTable string) {
-	b.resource(subnet+"RouteTableAssociation", &ec2.SubnetRouteTableAssociation{
+func (b *builder) associate(subnet, routeTable string) string {
+	id := subnet + "RouteTableAssociation"
+	b.resource(id, &ec2.SubnetRouteTableAssociation{
 		SubnetId:     cloudformation.Ref(subnet),
 		RouteTableId: cloudformation.Ref(routeTable),
 	})
+	return id
 }
 
 // az selects the region's i-th Availability Zone; AZ names are never

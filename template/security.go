@@ -50,20 +50,14 @@ func (b *builder) security(n *network) *securityGroups {
 		AWSCloudFormationMetadata: suppress(worldOpenIngress),
 	})
 	b.resource(sg.instances, &ec2.SecurityGroup{
-		GroupDescription: "Instances: HTTP from the load balancer only; HTTPS and HTTP out for packages and Systems Manager",
+		GroupDescription: "Instances: HTTP from the load balancer only; HTTPS out for packages, CloudFormation and Systems Manager",
 		VpcId:            cloudformation.String(cloudformation.Ref(n.vpc)),
 		SecurityGroupEgress: []ec2.SecurityGroup_Egress{{
 			IpProtocol:  "tcp",
 			FromPort:    cloudformation.Int(443),
 			ToPort:      cloudformation.Int(443),
 			CidrIp:      cloudformation.String("0.0.0.0/0"),
-			Description: cloudformation.String("HTTPS to package repositories and Systems Manager"),
-		}, {
-			IpProtocol:  "tcp",
-			FromPort:    cloudformation.Int(80),
-			ToPort:      cloudformation.Int(80),
-			CidrIp:      cloudformation.String("0.0.0.0/0"),
-			Description: cloudformation.String("HTTP to package repositories"),
+			Description: cloudformation.String("HTTPS to package repositories, CloudFormation and Systems Manager"),
 		}},
 		Tags:                      b.tags("instances"),
 		AWSCloudFormationMetadata: suppress(worldOpenEgress),

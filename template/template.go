@@ -79,6 +79,7 @@ func Build(c *config.Config) (*Stack, error) {
 	b := &builder{cfg: c, t: t, order: map[string][]string{}}
 	n := b.network()
 	sg := b.security(n)
+	b.endpoints(n, sg)
 	profile := b.iam()
 	targets := b.compute(n, sg, profile, userData)
 	lb := b.loadBalancer(n, sg, targets)

@@ -31,6 +31,15 @@ type UserData struct {
 	Heading   string            // instances.page.heading
 	Port      int               // the port the load balancer sends traffic to
 	Vars      map[string]string // instances.vars
+
+	HealthCheckPath string // the path the load balancer checks
+	// Signal is instances.signal: the script must then run cfn-signal,
+	// with success once it serves and failure otherwise.
+	Signal bool
+	// RepoWaitSeconds is how long the built-in script waits for the
+	// package repositories: a third of the signal timeout, 1 to 5 minutes,
+	// so that a failure signal comes before CloudFormation gives up.
+	RepoWaitSeconds int
 }
 
 // funcs are the functions a user-data template may call besides text/template's own.
@@ -80,11 +89,14 @@ func RenderUserData(c *config.Config) (string, error) {
 	}
 	out := &limitWriter{max: MaxUserData}
 	err = tmpl.Execute(out, UserData{
-		StackName: c.StackName,
-		Title:     c.Instances.Page.Title,
-		Heading:   c.Instances.Page.Heading,
-		Port:      targetPort,
-		Vars:      c.Instances.Vars,
+		StackName:       c.StackName,
+		Title:           c.Instances.Page.Title,
+		Heading:         c.Instances.Page.Heading,
+		Port:            targetPort,
+		Vars:            c.Instances.Vars,
+		HealthCheckPath: c.LoadBalancer.HealthCheckPath,
+		Signal:          c.Instances.Signal,
+		RepoWaitSeconds: min(300, max(60, c.Instances.SignalTimeoutMinutes*60/3)),
 	})
 	if errors.Is(err, errTooLarge) {
 		return "", fail("%s renders to more than %d bytes", name, MaxUserData)
@@ -107,6 +119,10 @@ func RenderUserData(c *config.Config) (string, error) {
 	}
 	if i := strings.IndexFunc(script, func(r rune) bool { return r < ' ' && r != '\n' && r != '\t' }); i >= 0 {
 		return "", fail("%s: the rendered script holds a control character at byte %d", name, i)
+	}
+	if c.Instances.Signal && !strings.Contains(script, "cfn-signal") {
+		return "", fail("%s never runs cfn-signal, so CloudFormation would wait %d minutes for a signal and fail; "+
+			"signal as the built-in script does (see .Signal), or set instances.signal: false", name, c.Instances.SignalTimeoutMinutes)
 	}
 	return script, nil
 }

@@ -17,7 +17,7 @@ func TestDefaultUserData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(script, "#!/bin/bash\n") || !strings.HasSuffix(script, "EOF\n") {
+	if !strings.HasPrefix(script, "#!/bin/bash\n") || !strings.HasSuffix(script, "\n") || strings.HasSuffix(script, "\n\n") {
 		t.Errorf("script does not start with a shebang or end with one newline:\n%s", script)
 	}
 	if m := regexp.MustCompile(`(?m)[ \t]+$`).FindString(script); m != "" {
@@ -28,10 +28,13 @@ func TestDefaultUserData(t *testing.T) {
 	if token < 0 || firstRead < 0 || token > firstRead {
 		t.Errorf("the IMDSv2 token is not fetched before the first metadata read")
 	}
-	for _, want := range []string{"dnf -y install httpd", "systemctl enable --now httpd", "placement/availability-zone", "local-hostname", "local-ipv4", "'cfngen web app'"} {
+	for _, want := range []string{"packages=(httpd)", "systemctl enable --now httpd", "placement/availability-zone", "local-hostname", "local-ipv4", "'cfngen web app'"} {
 		if !strings.Contains(script, want) {
 			t.Errorf("script lacks %q", want)
 		}
+	}
+	if strings.Contains(script, "upgrade") {
+		t.Errorf("the script upgrades packages: on Amazon Linux 2023 that stays within the AMI's release and only adds minutes and a failure point")
 	}
 	bashSyntax(t, script)
 }
@@ -85,6 +88,7 @@ func TestUserDataErrors(t *testing.T) {
 		{"private key", "echo x\ncat > k <<EOF\n-----BEGIN RSA PRIVATE KEY-----\nEOF\n", "line 3 of the rendered script looks like a private key"},
 		{"password", "DB_PASSWORD=hunter2hunter2\n", "looks like a password or API key"},
 		{"control character", "echo \x1b[31m\n", "control character"},
+		{"never signals", "#!/bin/sh\necho {{.Title}}\n", "never runs cfn-signal, so CloudFormation would wait 15 minutes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,7 +117,7 @@ func TestUserDataTrimsTrailingWhitespace(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := config.Default()
-	c.Dir, c.Instances.UserData = dir, "u.tmpl"
+	c.Dir, c.Instances.UserData, c.Instances.Signal = dir, "u.tmpl", false
 	got, err := RenderUserData(c)
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/cfngen/cfngen/deploy"
+	"github.com/cfngen/cfngen/preflight"
 )
 
 // maxAttempts is how often a throttled or failed AWS call is tried.
@@ -56,6 +58,9 @@ type clients struct {
 	s3      deploy.Uploader
 	region  string
 	retries *atomic.Int64
+
+	s3check preflight.S3API  // checks an access-log bucket
+	sts     preflight.STSAPI // tells the account
 }
 
 // connectAWS loads the AWS configuration and builds the clients; it is
@@ -92,10 +97,11 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 		return countAttempts(st, c.retries, log, f.verbose)
 	})
 	c.cfn = cloudformation.NewFromConfig(cfg)
-	c.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// moto and other local endpoints serve buckets by path, not by host.
 		o.UsePathStyle = f.endpoint != "" || cfg.BaseEndpoint != nil
 	})
+	c.s3, c.s3check, c.sts = s3c, s3c, sts.NewFromConfig(cfg)
 	return c, nil
 }
 

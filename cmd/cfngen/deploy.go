@@ -61,6 +61,9 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkAccessLogs(ctx, e, c, *sf.config, in.StackName); err != nil {
+		return err
+	}
 	_, err = c.deployer(e).Deploy(ctx, in)
 	c.report(e, af)
 	return deployExit(err, *failOnEmpty)

@@ -64,7 +64,7 @@ func TestDeployEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("deploy exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "30 to add, 0 to modify, 0 to remove, 0 replacements") {
+	if !strings.Contains(out, "31 to add, 0 to modify, 0 to remove, 0 replacements") {
 		t.Errorf("change-set table lacks the count line:\n%s", out)
 	}
 	if !strings.Contains(errOut, "CREATE_COMPLETE") {

@@ -104,7 +104,7 @@ echo {{.Nope}}`)
 		{"huge int32", "vpc:\n  azCount: 4294967296", `vpc.azCount: 4294967296 is out of range`},
 		{"negative count", "instances:\n  count: -3", `instances.count: -3 is outside 1 to 500`},
 		{"zero instances", "instances:\n  count: 0", `instances.count: 0 is outside 1 to 500`},
-		{"500 instances", "instances:\n  count: 500", `instances.count: the template would hold 528 resources, 28 over CloudFormation's limit of 500`},
+		{"500 instances", "instances:\n  count: 500", `instances.count: the template would hold 529 resources, 29 over CloudFormation's limit of 500`},
 		{"seven AZs", "vpc:\n  azCount: 7", `vpc.azCount: 7 is outside 2 to 6`},
 		{"bad CIDR", "vpc:\n  cidr: 10.0.0.0/40", `vpc.cidr: "10.0.0.0/40" is not an IPv4 CIDR block`},
 		{"subnets do not fit", "vpc:\n  cidr: 10.0.0.0/26\n  subnetMask: 28\n  azCount: 3", `vpc.subnetMask: 6 subnets of /28 do not fit in 10.0.0.0/26 \(room for 4\)`},

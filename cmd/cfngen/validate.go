@@ -35,5 +35,6 @@ func validate(ctx context.Context, e *env, args []string) error {
 	if sum.NeedsS3() {
 		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", template.MaxBody)
 	}
+	validateNotes(e, cfg)
 	return nil
 }
