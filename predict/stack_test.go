@@ -71,6 +71,7 @@ Replace PrivateSubnet2RouteTableAssociation SubnetId
 Add PrivateRouteTable3
 Add PrivateDefaultRoute3
 Add PrivateSubnet3RouteTableAssociation
+Modify S3GatewayEndpoint RouteTableIds
 Replace Instance1 SubnetId
 Replace Instance2 SubnetId
 Modify LoadBalancer Subnets
@@ -102,6 +103,7 @@ Add PrivateSubnet5RouteTableAssociation
 Add PrivateRouteTable6
 Add PrivateDefaultRoute6
 Add PrivateSubnet6RouteTableAssociation
+Modify S3GatewayEndpoint RouteTableIds
 Replace Instance1 SubnetId
 Replace Instance2 SubnetId
 Modify LoadBalancer Subnets
@@ -183,6 +185,7 @@ Replace PrivateSubnet2RouteTableAssociation RouteTableId, SubnetId
 Replace LoadBalancerSecurityGroup SecurityGroupEgress?, VpcId
 Replace InstanceSecurityGroup VpcId
 Conditional InstanceIngressFromLoadBalancer GroupId?, SourceSecurityGroupId?
+Replace S3GatewayEndpoint RouteTableIds, VpcId
 Modify LaunchTemplate LaunchTemplateData?
 Replace Instance1 LaunchTemplate?, SubnetId
 Replace Instance2 LaunchTemplate?, SubnetId
