@@ -232,7 +232,7 @@ func (m *Manager) apply(ctx context.Context, s *session, in *Input, p *Plan, cap
 			return err
 		}
 	}
-	for _, g := range groups(p.Add) {
+	for _, g := range groups(p.Add, in.Regions) {
 		params := &cloudformation.CreateStackInstancesInput{
 			StackSetName:         aws.String(in.Name),
 			Regions:              g.regions,
@@ -268,7 +268,7 @@ func (m *Manager) apply(ctx context.Context, s *session, in *Input, p *Plan, cap
 		}
 		gone = append(gone, Target{id, i.Region})
 	}
-	for _, g := range groups(gone) {
+	for _, g := range groups(gone, in.Regions) {
 		fmt.Fprintf(log, "removing stack instances: %s in %s\n", strings.Join(g.ids, ", "), strings.Join(g.regions, ", "))
 		fs, err := m.deleteInstances(ctx, s, in.Model, g, false, in.Preferences)
 		res.Failures = append(res.Failures, fs...)
@@ -340,8 +340,9 @@ func (m *Manager) verify(in *Input, p *Plan, final []Instance) error {
 	return fmt.Errorf("%w: the operations succeeded, but these targets have no stack instance: %s", ErrFailed, strings.Join(missing, ", "))
 }
 
-// forRegions returns the API preferences for an operation on regions,
-// keeping only those regions in the order.
+// forRegions returns the API preferences for an operation on regions:
+// the order keeps only those regions; without an order, one region at a
+// time goes in the order of regions.
 func (p Preferences) forRegions(regions []string) *types.StackSetOperationPreferences {
 	q := p
 	q.RegionOrder = nil
@@ -349,6 +350,9 @@ func (p Preferences) forRegions(regions []string) *types.StackSetOperationPrefer
 		if slices.Contains(regions, r) {
 			q.RegionOrder = append(q.RegionOrder, r)
 		}
+	}
+	if len(p.RegionOrder) == 0 && !p.ParallelRegions && len(regions) > 1 {
+		q.RegionOrder = regions
 	}
 	return q.api()
 }

@@ -74,7 +74,7 @@ func (m *Manager) Destroy(ctx context.Context, in DestroyInput) error {
 			return fmt.Errorf("%w: stack set %s not deleted", ErrDeclined, in.Name)
 		}
 	}
-	for _, g := range groups(targets) {
+	for _, g := range groups(targets, nil) {
 		fmt.Fprintf(m.log(), "deleting stack instances: %s in %s\n", strings.Join(g.ids, ", "), strings.Join(g.regions, ", "))
 		if _, err := m.deleteInstances(ctx, s, model, g, in.RetainStacks, Preferences{}); err != nil {
 			return err

@@ -107,7 +107,7 @@ func (e *OperationError) Unwrap() []error {
 // RoleError says which role of a self-managed stack set is missing or not
 // trusted. It wraps ErrRolesMissing and the error that showed it.
 type RoleError struct {
-	Role    string // the administration role ARN or the execution role name
+	Role    string // the name of the administration or execution role
 	Account string // the target account, for the execution role
 	Message string // the service's words
 }
@@ -164,17 +164,6 @@ func isNotFound(err error) bool { return errorCode(err) == "StackSetNotFoundExce
 
 func isInProgress(err error) bool { return errorCode(err) == "OperationInProgressException" }
 
-// isClientFault reports whether the API rejected the request itself, so
-// that nothing was started.
-func isClientFault(err error) bool {
-	var ae smithy.APIError
-	if errors.As(err, &ae) && ae.ErrorFault() == smithy.FaultClient {
-		return true
-	}
-	var re interface{ HTTPStatusCode() int }
-	return errors.As(err, &re) && re.HTTPStatusCode() >= 400 && re.HTTPStatusCode() < 500
-}
-
 func interrupted(err error) bool { return errors.Is(err, context.Canceled) }
 
 // roleProblem recognises the service's words for a missing or untrusted
@@ -191,7 +180,7 @@ func roleProblem(msg, adminRole, execRole string) *RoleError {
 	case strings.Contains(msg, "'"+execRole+"'") || strings.Contains(msg, "/"+execRole):
 		e.Role = execRole
 	case strings.Contains(msg, roleName(adminRole)):
-		e.Role = adminRole
+		e.Role = roleName(adminRole)
 	}
 	if i := strings.Index(msg, "Account "); i >= 0 && len(msg) >= i+8+12 {
 		if a := msg[i+8 : i+8+12]; ValidAccount(a) == nil {

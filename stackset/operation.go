@@ -222,17 +222,19 @@ type progress struct {
 	live    bool      // a live line is on the terminal
 }
 
-// results prints a line for each result whose status changed, except
-// PENDING, and counts those done.
+// results counts the results done and prints a line, with that count,
+// for each result whose status changed, except to PENDING.
 func (p *progress) results(rs []Outcome) {
 	p.total, p.done = max(len(rs), p.o.expect), 0
-	width := len(strconv.Itoa(p.total))
-	var lines []string
 	for _, r := range rs {
 		switch types.StackSetOperationResultStatus(r.Status) {
 		case types.StackSetOperationResultStatusSucceeded, types.StackSetOperationResultStatusFailed, types.StackSetOperationResultStatusCancelled:
 			p.done++
 		}
+	}
+	width := len(strconv.Itoa(p.total))
+	var lines []string
+	for _, r := range rs {
 		key := r.Account + "/" + r.Region
 		if p.seen[key] == r.Status || r.Status == string(types.StackSetOperationResultStatusPending) {
 			continue

@@ -2,6 +2,7 @@ package stackset
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -228,8 +229,9 @@ type group struct {
 	ids, regions []string
 }
 
-// groups turns targets into as few calls as their regions allow.
-func groups(ts []Target) []group {
+// groups turns targets into as few calls as their regions allow, with the
+// regions in the order of order (then by name).
+func groups(ts []Target, order []string) []group {
 	byID := map[string][]string{}
 	for _, t := range ts {
 		if !slices.Contains(byID[t.ID], t.Region) {
@@ -240,7 +242,13 @@ func groups(ts []Target) []group {
 	var out []*group
 	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		rs := byID[id]
-		slices.Sort(rs)
+		rank := func(r string) int {
+			if i := slices.Index(order, r); i >= 0 {
+				return i
+			}
+			return len(order)
+		}
+		slices.SortFunc(rs, func(a, b string) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b)) })
 		k := strings.Join(rs, ",")
 		g := byRegions[k]
 		if g == nil {

@@ -86,6 +86,9 @@ func WriteInstances(w io.Writer, insts []Instance) error {
 		return err
 	}
 	line := fmt.Sprintf("%d stack instances", len(insts))
+	if len(insts) == 1 {
+		line = "1 stack instance"
+	}
 	for _, s := range []string{"CURRENT", "OUTDATED", "INOPERABLE"} {
 		if counts[s] > 0 {
 			line += fmt.Sprintf(", %d %s", counts[s], s)
