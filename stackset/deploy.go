@@ -35,7 +35,7 @@ func (m *Manager) Deploy(ctx context.Context, in Input) (*Result, error) {
 	if err := m.ready(); err != nil {
 		return nil, err
 	}
-	if err := in.check(); err != nil {
+	if err := in.Check(); err != nil {
 		return nil, err
 	}
 	caps, err := deploy.Capabilities(in.Template)

@@ -229,8 +229,9 @@ func (p Preferences) Check(regions []string) error {
 	return nil
 }
 
-// check validates the input before any call.
-func (in *Input) check() error {
+// Check validates the input without any call: the errors about a field
+// are *InputError.
+func (in *Input) Check() error {
 	if err := ValidName(in.Name); err != nil {
 		return &InputError{"Name", err.Error()}
 	}
@@ -255,8 +256,11 @@ func (in *Input) check() error {
 		if err := ValidList(in.OrgUnits, ValidOrgUnit); err != nil {
 			return &InputError{"OrgUnits", err.Error()}
 		}
-		if in.AdminRoleARN != "" || in.ExecutionRoleName != "" {
+		if in.AdminRoleARN != "" {
 			return &InputError{"AdminRoleARN", "a service-managed stack set uses the roles Organizations manages"}
+		}
+		if in.ExecutionRoleName != "" {
+			return &InputError{"ExecutionRoleName", "a service-managed stack set uses the roles Organizations manages"}
 		}
 	default:
 		return &InputError{"Model", fmt.Sprintf("%q: want %s or %s", in.Model, SelfManaged, ServiceManaged)}
