@@ -112,7 +112,17 @@ func (m *Manager) load(ctx context.Context, s *session) (*types.StackSet, []Inst
 func (m *Manager) notes(in *Input, p *Plan) {
 	log := m.log()
 	if n := len(p.Unattributed); n > 0 {
-		fmt.Fprintf(log, "note: the service did not say which organizational unit %d stack instances belong to; they count as deployed where they are and are never removed\n", n)
+		fmt.Fprintf(log, "note: the service did not say which organizational unit %d stack instances belong to; they count as deployed where they are and are never removed", n)
+		out := 0
+		for _, i := range p.Unattributed {
+			if !slices.Contains(in.Regions, i.Region) {
+				out++
+			}
+		}
+		if out > 0 {
+			fmt.Fprintf(log, " (%d of them are in regions not targeted)", out)
+		}
+		fmt.Fprintln(log)
 	}
 	for _, i := range p.Inoperable {
 		fmt.Fprintf(log, "note: stack instance %s %s is INOPERABLE (%s): StackSets skips it until it is deleted with its stack retained\n", i.Account, i.Region, orDash(i.Reason))

@@ -216,6 +216,7 @@ type progress struct {
 	m       *Manager
 	o       *op
 	seen    map[string]string // account/region → last status printed
+	listed  int // results the service gave
 	done    int
 	total   int
 	printed time.Time // when a line was last printed
@@ -225,7 +226,7 @@ type progress struct {
 // results counts the results done and prints a line, with that count,
 // for each result whose status changed, except to PENDING.
 func (p *progress) results(rs []Outcome) {
-	p.total, p.done = max(len(rs), p.o.expect), 0
+	p.listed, p.total, p.done = len(rs), max(len(rs), p.o.expect), 0
 	for _, r := range rs {
 		switch types.StackSetOperationResultStatus(r.Status) {
 		case types.StackSetOperationResultStatusSucceeded, types.StackSetOperationResultStatusFailed, types.StackSetOperationResultStatusCancelled:
@@ -278,7 +279,7 @@ func (p *progress) clear() {
 }
 
 func (p *progress) counts() string {
-	if p.total == 0 {
+	if p.total == 0 || p.listed == 0 && !active(p.o.status) {
 		return "no stack instance results"
 	}
 	return fmt.Sprintf("%d/%d stack instances done", p.done, p.total)

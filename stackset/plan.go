@@ -125,9 +125,6 @@ func (m *Manager) plan(in *Input, set *types.StackSet, insts []Instance, caps []
 			p.TemplateDiff = diff.Unified("stack set "+in.Name, "cfngen", old, in.Template)
 			p.RemovedResources = removedResources(old, in.Template)
 		}
-		if have := capNames(set.Capabilities); !slices.Equal(have, p.Capabilities) {
-			p.Settings = append(p.Settings, fmt.Sprintf("capabilities: %s -> %s", orDash(strings.Join(have, ", ")), orDash(strings.Join(p.Capabilities, ", "))))
-		}
 		if r := aws.ToString(set.AdministrationRoleARN); in.AdminRoleARN != "" && in.AdminRoleARN != r {
 			p.Settings = append(p.Settings, fmt.Sprintf("administration role: %s -> %s", orDash(r), in.AdminRoleARN))
 		}
