@@ -216,7 +216,7 @@ type progress struct {
 	m       *Manager
 	o       *op
 	seen    map[string]string // account/region → last status printed
-	listed  int // results the service gave
+	listed  int               // results the service gave
 	done    int
 	total   int
 	printed time.Time // when a line was last printed
