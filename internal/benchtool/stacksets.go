@@ -62,7 +62,9 @@ func stackSets(bin string, runs int) error {
 		if err := aws(nil, "organizations", "move-account", "--account-id", id, "--source-parent-id", root, "--destination-parent-id", ouID); err != nil {
 			return err
 		}
-		var cr struct{ Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string } }
+		var cr struct {
+			Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+		}
 		if err := aws(&cr, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+id+":role/bench", "--role-session-name", "bench"); err != nil {
 			return err
 		}
