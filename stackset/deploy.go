@@ -210,7 +210,13 @@ func (m *Manager) apply(ctx context.Context, s *session, in *Input, p *Plan, cap
 		fmt.Fprintf(log, "created stack set %s (%s)\n", in.Name, in.Model)
 	}
 	if p.Redeploy {
+		// The target regions in their order, then any other that has instances.
 		var regions []string
+		for _, r := range in.Regions {
+			if slices.ContainsFunc(insts, func(i Instance) bool { return i.Region == r }) {
+				regions = append(regions, r)
+			}
+		}
 		for _, i := range insts {
 			if !slices.Contains(regions, i.Region) {
 				regions = append(regions, i.Region)

@@ -482,6 +482,28 @@ func TestTemplateUpdate(t *testing.T) {
 	if set.template != tmpl2 || set.admin != "arn:aws:iam::"+adminAccount+":role/WebStackSetAdmin" {
 		t.Errorf("stack set: template %q, admin %s", set.template, set.admin)
 	}
+	if order := set.ops[0].prefs.RegionOrder; len(order) != 0 {
+		t.Errorf("one region, yet an order: %v", order)
+	}
+}
+
+// TestUpdateRegionOrder: an update goes through the target regions in
+// the order given, then any other region with instances.
+func TestUpdateRegionOrder(t *testing.T) {
+	s := newSim(t)
+	s.addSet("web", types.PermissionModelsSelfManaged, tmpl1, &simInst{account: acc1, region: "ap-south-1"},
+		&simInst{account: acc1, region: "eu-west-1"}, &simInst{account: acc1, region: "us-east-1"})
+	m, _, log := s.manager()
+	in := selfInput("us-east-1", "eu-west-1")
+	in.Accounts = []string{acc1}
+	in.Template, in.AllowRemoval = []byte(tmpl2), true
+	if _, err := m.Deploy(context.Background(), in); err != nil {
+		t.Fatalf("Deploy: %v\n%s", err, log)
+	}
+	if order := s.sets["web"].ops[0].prefs.RegionOrder; !slices.Equal(order, []string{"us-east-1", "eu-west-1", "ap-south-1"}) {
+		t.Errorf("update order %v", order)
+	}
+	wantIn(t, "log", log.String(), "removing stack instances: 222222222222 in ap-south-1")
 }
 
 // TestTemplateRemovesResources: a template that drops a resource deletes
