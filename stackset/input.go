@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
@@ -118,14 +119,20 @@ func (p Preferences) api() *types.StackSetOperationPreferences {
 	return out
 }
 
+// The patterns, compiled on first use so that commands that never check
+// a stack set pay nothing.
 var (
-	nameRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	orgUnitRE = regexp.MustCompile(`^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
-	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$`)
-	roleRE    = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+	nameRE    = lazyRE(`^[A-Za-z][A-Za-z0-9-]*$`)
+	accountRE = lazyRE(`^[0-9]{12}$`)
+	orgUnitRE = lazyRE(`^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$`)
+	regionRE  = lazyRE(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	roleARNRE = lazyRE(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
+	roleRE    = lazyRE(`^[A-Za-z0-9+=,.@_-]+$`)
 )
+
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // ValidName reports why name is not a valid stack set name.
 func ValidName(name string) error {
@@ -134,7 +141,7 @@ func ValidName(name string) error {
 		return errors.New("stack set name is empty")
 	case len(name) > MaxNameLength:
 		return fmt.Errorf("stack set name is %d characters; the limit is %d", len(name), MaxNameLength)
-	case !nameRE.MatchString(name):
+	case !nameRE().MatchString(name):
 		return fmt.Errorf("stack set name %q must start with a letter and hold only letters, digits and hyphens", clip(name))
 	}
 	return nil
@@ -142,7 +149,7 @@ func ValidName(name string) error {
 
 // ValidAccount reports why id is not an AWS account ID.
 func ValidAccount(id string) error {
-	if !accountRE.MatchString(id) {
+	if !accountRE().MatchString(id) {
 		return fmt.Errorf("%q is not an account ID (12 digits)", clip(id))
 	}
 	return nil
@@ -151,7 +158,7 @@ func ValidAccount(id string) error {
 // ValidOrgUnit reports why id is not an organizational unit ID (ou-...) or
 // an organization root ID (r-...).
 func ValidOrgUnit(id string) error {
-	if !orgUnitRE.MatchString(id) {
+	if !orgUnitRE().MatchString(id) {
 		return fmt.Errorf("%q is not an organizational unit ID (ou-xxxx-xxxxxxxx) or root ID (r-xxxx)", clip(id))
 	}
 	return nil
@@ -159,7 +166,7 @@ func ValidOrgUnit(id string) error {
 
 // ValidRegion reports why name does not look like an AWS region name.
 func ValidRegion(name string) error {
-	if !regionRE.MatchString(name) {
+	if !regionRE().MatchString(name) {
 		return fmt.Errorf("%q is not a region name such as us-east-1", clip(name))
 	}
 	return nil
@@ -167,7 +174,7 @@ func ValidRegion(name string) error {
 
 // ValidRoleARN reports why arn is not an IAM role ARN.
 func ValidRoleARN(arn string) error {
-	if !roleARNRE.MatchString(arn) {
+	if len(arn) > 2048 || !roleARNRE().MatchString(arn) {
 		return fmt.Errorf("%q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", clip(arn))
 	}
 	return nil
@@ -175,7 +182,7 @@ func ValidRoleARN(arn string) error {
 
 // ValidRoleName reports why name is not an IAM role name.
 func ValidRoleName(name string) error {
-	if !roleRE.MatchString(name) {
+	if len(name) > 64 || !roleRE().MatchString(name) {
 		return fmt.Errorf("%q is not an IAM role name (1 to 64 letters, digits and +=,.@_-)", clip(name))
 	}
 	return nil
