@@ -107,7 +107,7 @@ func checkWebStack(t *testing.T, cfg aws.Config, account, region string) {
 	}
 	found := 0
 	for _, lb := range lbs.LoadBalancers {
-		if aws.ToString(lb.VpcId) == vpc && lb.Scheme == "internet-facing" && strings.HasPrefix(aws.ToString(lb.DNSName), "") {
+		if aws.ToString(lb.VpcId) == vpc && lb.Scheme == "internet-facing" && aws.ToString(lb.DNSName) != "" {
 			found++
 		}
 	}
