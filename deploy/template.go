@@ -101,3 +101,8 @@ func (d *Deployer) plan(in Input) (*plan, error) {
 	p.caps = caps
 	return p, nil
 }
+
+// Capabilities returns the capabilities that a template needs:
+// CAPABILITY_IAM for IAM resources, CAPABILITY_NAMED_IAM when one of them
+// is named, CAPABILITY_AUTO_EXPAND for a transform.
+func Capabilities(body []byte) ([]types.Capability, error) { return capabilities(body) }

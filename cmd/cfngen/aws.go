@@ -13,12 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/cfngen/cfngen/deploy"
 	"github.com/cfngen/cfngen/preflight"
+	"github.com/cfngen/cfngen/stackset"
 )
 
 // maxAttempts is how often a throttled or failed AWS call is tried.
@@ -56,6 +58,8 @@ func (f *awsFlags) check() error {
 type clients struct {
 	cfn     deploy.API
 	s3      deploy.Uploader
+	sets    stackset.API      // StackSets, on the same client as cfn
+	zones   stackset.ZonesAPI // EC2, for the Availability Zones of each region
 	region  string
 	retries *atomic.Int64
 
@@ -96,7 +100,8 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
 		return countAttempts(st, c.retries, log, f.verbose)
 	})
-	c.cfn = cloudformation.NewFromConfig(cfg)
+	cfn := cloudformation.NewFromConfig(cfg)
+	c.cfn, c.sets, c.zones = cfn, cfn, ec2.NewFromConfig(cfg)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// moto and other local endpoints serve buckets by path, not by host.
 		o.UsePathStyle = f.endpoint != "" || cfg.BaseEndpoint != nil

@@ -23,6 +23,7 @@ Usage:
   cfngen outputs [--stack-name NAME] [--format text|json]
   cfngen destroy [--stack-name NAME] [--yes]
   cfngen graph [-c FILE] [--format dot|mermaid]
+  cfngen stackset deploy|status|destroy [flags]
   cfngen version
 
 Run 'cfngen COMMAND -h' for the flags of a command.
@@ -67,6 +68,7 @@ func (e *env) run(ctx context.Context, args []string) error {
 		"diff":     diffCmd,
 		"outputs":  outputsCmd,
 		"destroy":  destroyCmd,
+		"stackset": stacksetCmd,
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "-help" && args[0] != "--help" {
 		return synth(ctx, e, args)

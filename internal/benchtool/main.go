@@ -3,7 +3,9 @@
 // config in bench/, and prints Markdown tables of wall time, peak memory
 // (the child's max RSS), template size and resource count. Then it times
 // `cfngen deploy` of new stacks against a warm moto server, side by side
-// with `aws cloudformation deploy` of the same template.
+// with `aws cloudformation deploy` of the same template, and a stack set
+// deploy to 2 accounts x 2 regions beside the same 4 stacks deployed one
+// by one.
 //
 // Run it from the repository root, as make bench does:
 //
@@ -47,18 +49,19 @@ func main() {
 	warmups := flag.Int("warmup", 2, "untimed runs before them")
 	deployRuns := flag.Int("deploy-runs", 7, "timed deploys per command")
 	deploy := flag.Bool("deploy", true, "also time deploys against a moto server")
+	setRuns := flag.Int("stackset-runs", 5, "timed stack set deploys, and as many rounds of single deploys")
 	flag.Parse()
-	if *runs < 1 || *warmups < 1 || *deployRuns < 1 {
-		fmt.Fprintln(os.Stderr, "benchtool: -runs, -warmup and -deploy-runs must be at least 1")
+	if *runs < 1 || *warmups < 1 || *deployRuns < 1 || *setRuns < 1 {
+		fmt.Fprintln(os.Stderr, "benchtool: -runs, -warmup, -deploy-runs and -stackset-runs must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*runs, *warmups, *deployRuns, *deploy); err != nil {
+	if err := run(*runs, *warmups, *deployRuns, *setRuns, *deploy); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtool: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs, warmups, deployRuns int, deploy bool) error {
+func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
 	if _, err := os.Stat("bench"); err != nil {
 		return fmt.Errorf("%w; run benchtool from the repository root", err)
 	}
@@ -81,7 +84,10 @@ func run(runs, warmups, deployRuns int, deploy bool) error {
 	if !deploy {
 		return nil
 	}
-	return deploys(bin, dir, templates, deployRuns)
+	if err := deploys(bin, dir, templates, deployRuns); err != nil {
+		return err
+	}
+	return stackSets(bin, setRuns)
 }
 
 // synth times `cfngen [-c FILE] > /dev/null` for every config and returns
