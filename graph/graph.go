@@ -87,11 +87,20 @@ type edge struct{ from, to string }
 type resource struct {
 	typ   string
 	props *yaml.Node
-	refs  []string // resources named by Ref, Fn::GetAtt and Fn::Sub, sorted
-	deps  []string // resources named by DependsOn
+	node  *yaml.Node // the whole entry: Type, Properties, CreationPolicy, ...
+	refs  []string   // resources named by Ref, Fn::GetAtt and Fn::Sub, sorted
+	deps  []string   // resources named by DependsOn
 }
 
-func build(template []byte) (*diagram, error) {
+// stack is a template read for drawing.
+type stack struct {
+	res    map[string]*resource
+	names  []string              // logical IDs, sorted
+	params map[string]*yaml.Node // each parameter's definition
+}
+
+// read parses a template and the references between its resources.
+func read(template []byte) (*stack, error) {
 	doc, err := cfnyaml.Parse(template)
 	if err != nil {
 		return nil, fmt.Errorf("graph: %w", err)
@@ -100,14 +109,19 @@ func build(template []byte) (*diagram, error) {
 	if section == nil || section.Kind != yaml.MappingNode || len(section.Content) == 0 {
 		return nil, errors.New("graph: the template has no Resources")
 	}
-	res := map[string]*resource{}
-	var names []string
+	s := &stack{res: map[string]*resource{}, params: map[string]*yaml.Node{}}
+	if ps := cfnyaml.Get(doc, "Parameters"); ps != nil && ps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(ps.Content); i += 2 {
+			s.params[ps.Content[i].Value] = ps.Content[i+1]
+		}
+	}
+	res := s.res
 	for i := 0; i+1 < len(section.Content); i += 2 {
 		name, n := section.Content[i].Value, section.Content[i+1]
-		res[name] = &resource{typ: value(cfnyaml.Get(n, "Type")), props: cfnyaml.Get(n, "Properties")}
-		names = append(names, name)
+		res[name] = &resource{typ: value(cfnyaml.Get(n, "Type")), props: cfnyaml.Get(n, "Properties"), node: n}
+		s.names = append(s.names, name)
 	}
-	slices.Sort(names)
+	slices.Sort(s.names)
 	// Only references to other resources count: not parameters, pseudo
 	// parameters or Fn::Sub's own variables.
 	keep := func(set map[string]bool, self string) []string {
@@ -132,7 +146,15 @@ func build(template []byte) (*diagram, error) {
 			r.deps = keep(set, name)
 		}
 	}
+	return s, nil
+}
 
+func build(template []byte) (*diagram, error) {
+	s, err := read(template)
+	if err != nil {
+		return nil, err
+	}
+	res, names := s.res, s.names
 	d := &diagram{}
 	where := place(res, names, &d.top)
 	for _, name := range names {
