@@ -353,7 +353,7 @@ func (a *arch) place(users map[string][]string) {
 		}
 	}
 	instances := map[string][]string{} // subnet -> its instances
-	var later []*element                // target groups, after their load balancers
+	var later []*element               // target groups, after their load balancers
 	for _, name := range s.names {
 		r := s.res[name]
 		if a.owners[name] != nil || a.by[name] != nil || r.typ == "AWS::EC2::VPC" && a.vpc != nil && a.vpc.key == name {
