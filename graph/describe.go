@@ -224,7 +224,7 @@ func (a *arch) describe(users map[string][]string) {
 		case "tg":
 			e.details = append(e.details, a.targetGroup(r))
 		case "instance":
-			if len(e.own) == 1 {
+			if len(e.own) == 1 && cfnyaml.Get(r.props, "LaunchTemplate") == nil {
 				e.details = append(e.details, a.show(cfnyaml.Get(r.props, "InstanceType")))
 			}
 			e.details = append(e.details, a.allows(groups)...)
