@@ -565,6 +565,18 @@ func (a *arch) connect() {
 		slices.Sort(in)
 		a.flows = slices.Insert(a.flows, 0, flow{from: internet, to: igw, label: strings.Join(slices.Compact(in), ", ")})
 	}
+	for _, lb := range a.elems {
+		if lb.kind != "lb" {
+			continue
+		}
+		for _, l := range lb.folded {
+			for _, ref := range s.res[l].refs {
+				if x := a.by[ref]; x != nil && x.kind == "tg" && s.res[l].typ != typeTG {
+					a.flows = append(a.flows, flow{from: lb.key, to: x.key, label: "forward"})
+				}
+			}
+		}
+	}
 	for _, e := range a.elems {
 		if e.kind != "tg" && e.kind != "lb" {
 			continue

@@ -233,6 +233,7 @@ func (a *arch) describe(users map[string][]string) {
 		case "asg":
 			e.details = append(e.details, a.autoScaling(e, r)...)
 			for _, lt := range a.foldedOf(e, typeLT) {
+				e.details = append(e.details, "launch template "+lt)
 				e.details = append(e.details, a.launchTemplate(e, s.res[lt])...)
 			}
 		case "endpoint":

@@ -771,6 +771,9 @@ func (d *drawer) drawFlows() {
 			} else {
 				d.path(false, d.inX, from.bottom(), d.inX, to.y-12, x, to.y-12, x, to.y)
 			}
+		case fromE.kind == "lb" && toE.kind == "tg":
+			x := clamp(d.inX, to.x+20, to.right()-20)
+			d.path(false, x, from.bottom(), x, to.y)
 		case fromE.kind == "tg" || fromE.kind == "lb":
 			d.drawForward(f, from, to, toE, labelled)
 		case fromE.kind == "subnet" && f.out:
@@ -783,18 +786,6 @@ func (d *drawer) drawFlows() {
 			d.path(true, from.cx(), from.y, from.cx(), d.l0, entry, d.l0, entry, to.bottom())
 		default:
 			d.path(f.out, from.cx(), from.bottom(), to.cx(), to.y)
-		}
-	}
-	// The load balancer forwards to its target group just under it.
-	for _, e := range a.elems {
-		if e.kind != "tg" {
-			continue
-		}
-		for _, lb := range a.elems {
-			if lb.kind == "lb" && d.at[lb.key].bottom() < d.at[e.key].y && d.at[e.key].y-d.at[lb.key].bottom() < 20 && slices.Equal(lb.subnets, e.subnets) {
-				x := clamp(d.inX, d.at[e.key].x+20, d.at[e.key].right()-20)
-				d.path(false, x, d.at[lb.key].bottom(), x, d.at[e.key].y)
-			}
 		}
 	}
 }

@@ -7,21 +7,27 @@ import (
 	"github.com/cfngen/cfngen/deploy"
 )
 
-const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [flags]
+const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
 
 Diff shows what a deploy would change: it creates a change set, prints it
-on stdout and deletes it. It changes nothing in the account.
+on stdout and deletes it. It changes nothing in the account. With
+--format svg it draws the stack's architecture with each change marked.
 
 Example:
   cfngen diff -c prod.yaml --exit-code || echo "the stack would change"
+  cfngen diff -c prod.yaml --format svg > plan.svg
 `
 
 func diffCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("diff")
 	sf := addStackFlags(fs)
 	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
+	pf := addPlanFormat(fs)
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, diffUsage, args); err != nil {
+		return err
+	}
+	if err := pf.check(true); err != nil {
 		return err
 	}
 	if err := af.check(); err != nil {
@@ -35,8 +41,11 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.deployer(e).Diff(ctx, in)
+	cs, err := pf.deployer(c.deployer(e)).Diff(ctx, in)
 	c.report(e, af)
+	if werr := pf.write(ctx, e, c, in, cs, err); werr != nil {
+		return werr
+	}
 	switch {
 	case errors.Is(err, deploy.ErrNoChanges):
 		return nil
