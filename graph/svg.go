@@ -465,7 +465,7 @@ func (d *drawer) boxH(e *element, w float64) float64 {
 type text struct {
 	head    []string
 	details [][]string // columns
-	colW    float64
+	colX    []float64  // where each column starts, from the box's text margin
 	plan    []planLine
 }
 
@@ -477,26 +477,41 @@ func (t text) rows() int {
 	return n
 }
 
-// content returns the text of a box, wrapped to its width w. A wide box
-// sets its details in columns of at most three lines.
+// content returns the text of a box, wrapped to its width w. A box wide
+// enough sets its details side by side, in columns of three lines.
 func (d *drawer) content(e *element, w float64) text {
 	var t text
 	if !wide(e, w) && e.name != "" {
 		t.head = append(t.head, fontSmall.fit(e.name, w-16))
 	}
-	cols := 1
-	if n := len(e.details); w >= 520 && n > 3 {
-		cols = min(int((w-16)/250), (n+2)/3)
+	inner := w - 16
+	for cols := (len(e.details) + 2) / 3; cols > 1 && t.details == nil; cols-- {
+		per := (len(e.details) + cols - 1) / cols
+		x := 0.0
+		var xs []float64
+		var columns [][]string
+		for i := 0; i < len(e.details); i += per {
+			col := e.details[i:min(i+per, len(e.details))]
+			widest := 0.0
+			for _, l := range col {
+				widest = max(widest, fontSmall.width(l))
+			}
+			xs, columns = append(xs, x), append(columns, col)
+			x += widest + 28
+		}
+		if x-28 <= inner {
+			t.details, t.colX = columns, xs
+		}
 	}
-	t.colW = (w - 16) / float64(cols)
-	per := (len(e.details) + cols - 1) / max(cols, 1)
-	t.details = make([][]string, cols)
-	for i, det := range e.details {
-		c := min(i/max(per, 1), cols-1)
-		t.details[c] = append(t.details[c], fontSmall.wrap(det, t.colW-12)...)
+	if t.details == nil {
+		var col []string
+		for _, det := range e.details {
+			col = append(col, fontSmall.wrap(det, inner)...)
+		}
+		t.details, t.colX = [][]string{col}, []float64{0}
 	}
 	for _, l := range d.m.lines(e, d.typeOf) {
-		t.plan = append(t.plan, planLine{k: l.k, text: fontSmall.fit(l.text, w-16)})
+		t.plan = append(t.plan, planLine{k: l.k, text: fontSmall.fit(l.text, inner)})
 	}
 	return t
 }
@@ -611,7 +626,7 @@ func (d *drawer) drawBox(e *element, b box) {
 	}
 	for i, col := range t.details {
 		for j, l := range col {
-			fmt.Fprintf(w, `<text class="d" x="%s" y="%s">%s</text>`, num(b.x+8+float64(i)*t.colW), num(y+float64(j+1)*lineH), esc(l))
+			fmt.Fprintf(w, `<text class="d" x="%s" y="%s">%s</text>`, num(b.x+8+t.colX[i]), num(y+float64(j+1)*lineH), esc(l))
 		}
 	}
 	y += float64(t.rows()) * lineH
