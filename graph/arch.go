@@ -120,6 +120,12 @@ var foldedIntoUsers = map[string]bool{
 	"AWS::IAM::ManagedPolicy":              true,
 }
 
+// isSubnetGroup reports whether typ is a group of subnets that a resource
+// (a database, a cache) is placed in.
+func isSubnetGroup(typ string) bool {
+	return strings.HasSuffix(typ, "SubnetGroup")
+}
+
 // isRule reports whether typ is a security group or one of its rules,
 // which name groups without using them.
 func isRule(typ string) bool {
@@ -166,7 +172,7 @@ func (a *arch) fold(users map[string][]string) {
 			return out
 		case r.typ == typeLT: // into an Auto Scaling group; for instances it is drawn
 			return slices.DeleteFunc(slices.Clone(users[name]), func(u string) bool { return s.res[u].typ != typeASG })
-		case foldedIntoUsers[r.typ]:
+		case foldedIntoUsers[r.typ] || isSubnetGroup(r.typ):
 			return slices.DeleteFunc(slices.Clone(users[name]), func(u string) bool {
 				return isRule(s.res[u].typ) || r.typ == "AWS::Logs::LogGroup" && s.res[u].typ == "AWS::IAM::Role"
 			})
@@ -207,6 +213,14 @@ func (a *arch) fold(users map[string][]string) {
 func (a *arch) frames() {
 	s := a.s
 	public := publicSubnets(s.res)
+	routed := map[string]bool{} // subnets with a route table in the template
+	for _, name := range s.names {
+		if r := s.res[name]; r.typ == "AWS::EC2::SubnetRouteTableAssociation" {
+			for _, sub := range s.refsIn(r.props, "SubnetId") {
+				routed[sub] = true
+			}
+		}
+	}
 	for _, name := range s.names {
 		if s.res[name].typ == "AWS::EC2::VPC" && a.vpc == nil && a.owners[name] == nil {
 			a.vpc = &element{key: name, kind: "vpc", title: "VPC", name: name, own: []string{name}, level: inVPC}
@@ -244,11 +258,15 @@ func (a *arch) frames() {
 			zones[z] = c
 		}
 		e := &element{key: name, kind: "subnet", name: name, own: []string{name}, level: inVPC, public: public[name]}
-		if e.public {
+		switch {
+		case e.public:
 			e.title = "Public subnet"
 			c.public = append(c.public, name)
-		} else {
+		case routed[name] || a.vpc != nil: // the VPC's main route table: no way out
 			e.title = "Private subnet"
+			c.private = append(c.private, name)
+		default: // in a VPC whose routes are not in the template
+			e.title = "Subnet"
 			c.private = append(c.private, name)
 		}
 		if cidr := value(cfnyaml.Get(r.props, "CidrBlock")); cidr != "" {
@@ -313,12 +331,18 @@ func (a *arch) add(e *element) {
 	}
 }
 
-// subnetsOf returns the subnets that r names in its properties.
+// subnetsOf returns the subnets that r names in its properties, or
+// through a subnet group.
 func (a *arch) subnetsOf(r *resource) []string {
 	var out []string
 	for ref := range referenced(r.props) {
-		if x := a.s.res[ref]; x != nil && x.typ == typeSubnet {
+		x := a.s.res[ref]
+		switch {
+		case x == nil:
+		case x.typ == typeSubnet:
 			out = append(out, ref)
+		case isSubnetGroup(x.typ) && !isSubnetGroup(r.typ):
+			out = append(out, a.subnetsOf(x)...)
 		}
 	}
 	return a.byColumn(out)

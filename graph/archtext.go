@@ -12,7 +12,7 @@ func (p *Picture) DOT() []byte {
 	a := p.a
 	var b bytes.Buffer
 	b.WriteString("digraph {\n")
-	b.WriteString("\tgraph [fontname=\"Helvetica\", fontsize=12, rankdir=\"TB\", compound=true];\n")
+	b.WriteString("\tgraph [fontname=\"Helvetica\", fontsize=12, rankdir=\"TB\", newrank=true];\n")
 	b.WriteString("\tnode [shape=\"box\", style=\"rounded\", fontname=\"Helvetica\", fontsize=10];\n")
 	b.WriteString("\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#232f3e\"];\n")
 	node := func(indent string, e *element) {
@@ -25,7 +25,9 @@ func (p *Picture) DOT() []byte {
 	p.each(func(e *element) bool { return e.level == atTop || e.level == atEdge }, func(e *element) { node("\t", e) })
 	if a.vpc != nil {
 		fmt.Fprintf(&b, "\tsubgraph \"cluster_vpc\" {\n\t\tlabel=%s; %s;\n", dotQuote(label(a.vpc)), dotStyle["vpc"])
-		p.each(func(e *element) bool { return e.level == across || e.level == inVPC && e.kind != "vpc" && e.kind != "subnet" }, func(e *element) { node("\t\t", e) })
+		p.each(func(e *element) bool {
+			return e.level == across || e.level == inVPC && e.kind != "vpc" && e.kind != "subnet"
+		}, func(e *element) { node("\t\t", e) })
 		for i, c := range a.columns {
 			fmt.Fprintf(&b, "\t\tsubgraph \"cluster_az%d\" {\n\t\t\tlabel=%s; %s;\n", i+1, dotQuote(c.label), dotStyle["az"])
 			for _, s := range append(append([]string{}, c.public...), c.private...) {
@@ -51,9 +53,6 @@ func (p *Picture) DOT() []byte {
 		}
 		if f.out {
 			attrs = append(attrs, `style="dashed"`, `color="#d45b07"`, "constraint=false")
-		}
-		if a.by[f.from].kind == "subnet" {
-			attrs = append(attrs, "ltail="+dotQuote("cluster_"+f.from))
 		}
 		fmt.Fprintf(&b, "\t%s -> %s", dotQuote(f.from), dotQuote(f.to))
 		if len(attrs) > 0 {
@@ -81,7 +80,9 @@ func (p *Picture) Mermaid() []byte {
 	p.each(func(e *element) bool { return e.level == atTop || e.level == atEdge }, func(e *element) { node("  ", e) })
 	if a.vpc != nil {
 		fmt.Fprintf(&b, "  subgraph cluster_vpc [%s]\n", mermaidQuote(label(a.vpc)))
-		p.each(func(e *element) bool { return e.level == across || e.level == inVPC && e.kind != "vpc" && e.kind != "subnet" }, func(e *element) { node("    ", e) })
+		p.each(func(e *element) bool {
+			return e.level == across || e.level == inVPC && e.kind != "vpc" && e.kind != "subnet"
+		}, func(e *element) { node("    ", e) })
 		for i, c := range a.columns {
 			fmt.Fprintf(&b, "    subgraph cluster_az%d [%s]\n", i+1, mermaidQuote(c.label))
 			for _, s := range append(append([]string{}, c.public...), c.private...) {

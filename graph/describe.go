@@ -241,6 +241,8 @@ func (a *arch) describe(users map[string][]string) {
 				e.details = append(e.details, fmt.Sprintf("on %d route tables", n))
 			}
 			e.details = append(e.details, a.allows(groups)...)
+		case "node":
+			e.details = append(e.details, a.allows(groups)...)
 		case "dns":
 			for _, ref := range r.refs {
 				if x := a.by[ref]; x != nil {
@@ -287,7 +289,7 @@ func (a *arch) routes(subnet *element) []string {
 			}
 		}
 	}
-	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "out via") }) {
+	if subnet.title != "Subnet" && !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "out via") }) {
 		lines = append(lines, "no way out")
 	}
 	slices.Sort(lines)

@@ -109,10 +109,10 @@ func TestPlanCounts(t *testing.T) {
 	}}
 	doc := parseSVG(t, drawSVG(t, body, graph.Options{Plan: plan}))
 	for _, want := range []string{
-		"~ 2 listeners modified",   // on the load balancer
-		"~ 1 route modified",       // on each public subnet, whose route table it is in
-		"-/+ 1 IAM role replaced",  // on the launch template, through the instance profile
-		"~ modify\n3\n",            // the legend
+		"~ 2 listeners modified",  // on the load balancer
+		"~ 1 route modified",      // on each public subnet, whose route table it is in
+		"-/+ 1 IAM role replaced", // on the launch template, through the instance profile
+		"~ modify\n3\n",           // the legend
 		"-/+ replace\n1\n",
 	} {
 		if !strings.Contains(doc.text, want) {
