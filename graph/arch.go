@@ -380,7 +380,7 @@ func (a *arch) place(users map[string][]string) {
 	var later []*element               // target groups, after their load balancers
 	for _, name := range s.names {
 		r := s.res[name]
-		if a.owners[name] != nil || a.by[name] != nil || r.typ == "AWS::EC2::VPC" && a.vpc != nil && a.vpc.key == name {
+		if a.owners[name] != nil || a.by[name] != nil {
 			continue
 		}
 		e := &element{key: name, kind: "node", title: strings.TrimPrefix(r.typ, "AWS::"), name: name, own: []string{name}}
@@ -607,10 +607,7 @@ func (a *arch) connect() {
 		}
 		r := s.res[e.key]
 		label := strings.TrimSpace(value(cfnyaml.Get(r.props, "Protocol")) + " " + value(cfnyaml.Get(r.props, "Port")))
-		var targets []string
-		for _, ref := range s.refsIn(r.props, "Targets") {
-			targets = append(targets, ref)
-		}
+		targets := s.refsIn(r.props, "Targets")
 		if e.kind == "lb" {
 			targets = append(targets, s.refsIn(r.props, "Instances")...)
 		}

@@ -134,15 +134,11 @@ func (d *drawer) layout() {
 	for i := range n {
 		d.zoneX = append(d.zoneX, vpcX+vpcPad+float64(i)*(zoneW+gutter))
 	}
-	switch {
-	case n == 0:
-		d.inX = margin + 80
-	default:
-		mid := n / 2 // traffic comes down the gutter left of this zone
-		d.inX = d.zoneX[mid] - gutter/2
-		if n%2 == 1 && n > 1 {
-			d.inX = d.zoneX[mid] - gutter/2
-		}
+	d.inX = margin + 80
+	if n > 0 {
+		// Traffic comes down the gutter in the middle, or the one left of
+		// the middle zone: never across a subnet's text.
+		d.inX = d.zoneX[n/2] - gutter/2
 	}
 	rowTop := top
 	topH := 0.0
@@ -167,7 +163,10 @@ func (d *drawer) layout() {
 
 	// The VPC.
 	if a.vpc != nil {
-		y += 64 // the arrows between the internet and its gateway
+		y += 24
+		if a.by[internet] != nil {
+			y += 40 // the arrows between the internet and its gateway
+		}
 		vpcTop := y
 		for _, e := range a.elems {
 			if e.level == atEdge {
@@ -447,9 +446,9 @@ func (d *drawer) natural(e *element) float64 {
 	return math.Ceil(min(max(w+32, 120), 360))
 }
 
-// wide reports whether a box is a band across subnets, with its logical
-// ID on the title's line.
-func wide(e *element, w float64) bool { return w > 300 }
+// wide reports whether a box is wide enough to have its logical ID on
+// the title's line.
+func wide(w float64) bool { return w > 300 }
 
 // boxH returns the height of e's box at width w.
 func (d *drawer) boxH(e *element, w float64) float64 {
@@ -481,7 +480,7 @@ func (t text) rows() int {
 // enough sets its details side by side, in columns of three lines.
 func (d *drawer) content(e *element, w float64) text {
 	var t text
-	if !wide(e, w) && e.name != "" {
+	if !wide(w) && e.name != "" {
 		t.head = append(t.head, fontSmall.fit(e.name, w-16))
 	}
 	inner := w - 16
@@ -599,7 +598,7 @@ func (d *drawer) drawBox(e *element, b box) {
 	fmt.Fprintf(w, `<rect x="%s" y="%s" width="%s" height="%s" rx="6"/>`, num(b.x), num(b.y), num(b.w), num(b.h))
 	ty := b.y + 18
 	fmt.Fprintf(w, `<text class="t" x="%s" y="%s">%s</text>`, num(b.x+8), num(ty), esc(fontName.fit(e.title, b.w-16)))
-	if wide(e, b.w) && e.name != "" {
+	if wide(b.w) && e.name != "" {
 		nx := b.x + 8 + fontName.width(e.title) + 10
 		fmt.Fprintf(w, `<text class="n" x="%s" y="%s">%s</text>`, num(nx), num(ty), esc(fontSmall.fit(e.name, b.right()-nx-90)))
 	}
@@ -779,7 +778,7 @@ func (d *drawer) drawFlows() {
 			if len(outLabel) > 0 {
 				d.label(true, "out: "+strings.Join(outLabel, ", "), x+8, (from.y+to.bottom())/2, "start")
 			}
-		case fromE.kind == "igw" && !f.out, fromE.kind == "internet":
+		case fromE.kind == "igw" && !f.out:
 			x := clamp(d.inX, to.x+20, to.right()-20)
 			if x == d.inX {
 				d.path(false, x, from.bottom(), x, to.y)
@@ -919,9 +918,11 @@ func (d *drawer) legend(y float64) float64 {
 		fmt.Fprintf(w, `<text class="s" x="%s" y="%s">%s</text>`+"\n", num(x+40), num(y+4), esc(text))
 		x += 40 + fontSmall.width(text) + 24
 	}
-	item(func(x, y float64) {
-		fmt.Fprintf(w, `<path class="flow" d="M%s,%s L%s,%s"/>`, num(x), num(y), num(x+32), num(y))
-	}, "requests, with their protocol and port")
+	if slices.ContainsFunc(d.a.flows, func(f flow) bool { return !f.out }) {
+		item(func(x, y float64) {
+			fmt.Fprintf(w, `<path class="flow" d="M%s,%s L%s,%s"/>`, num(x), num(y), num(x+32), num(y))
+		}, "requests, with their protocol and port")
+	}
 	if slices.ContainsFunc(d.a.flows, func(f flow) bool { return f.out }) {
 		item(func(x, y float64) {
 			fmt.Fprintf(w, `<path class="flow out" d="M%s,%s L%s,%s"/>`, num(x), num(y), num(x+32), num(y))

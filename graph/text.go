@@ -33,11 +33,9 @@ type font struct {
 }
 
 var (
-	fontTitle = font{13, true}
-	fontName  = font{12, true}
-	fontText  = font{11, false}
-	fontSmall = font{10, false}
-	fontTag   = font{10, true}
+	fontName  = font{12, true}  // a box's title
+	fontSmall = font{10, false} // names, details, labels
+	fontTag   = font{10, true}  // the marks of a plan
 )
 
 // width returns the width of s in pixels.
