@@ -136,3 +136,52 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestPlanRemovesZone: from three zones to two, the third zone's subnets,
+// NAT gateway and instance are drawn where they are, marked removed, with
+// the plumbing removed with them counted on them.
+func TestPlanRemovesZone(t *testing.T) {
+	prev, err := os.ReadFile("../golden/3az-nat-per-az.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load("../golden/3az-nat-per-az.config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.VPC.AZCount, c.VPC.NATGateways, c.Instances.Count = 2, 2, 2
+	st, err := template.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := st.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []graph.Change
+	for id, typ := range map[string]string{
+		"PublicSubnet3": "AWS::EC2::Subnet", "PrivateSubnet3": "AWS::EC2::Subnet",
+		"PublicSubnet3RouteTableAssociation": "AWS::EC2::SubnetRouteTableAssociation", "PrivateSubnet3RouteTableAssociation": "AWS::EC2::SubnetRouteTableAssociation",
+		"PrivateRouteTable3": "AWS::EC2::RouteTable", "PrivateDefaultRoute3": "AWS::EC2::Route",
+		"NatGateway3": "AWS::EC2::NatGateway", "NatGateway3EIP": "AWS::EC2::EIP", "Instance3": "AWS::EC2::Instance",
+	} {
+		changes = append(changes, graph.Change{Action: "Remove", LogicalID: id, Type: typ})
+	}
+	doc := parseSVG(t, drawSVG(t, body, graph.Options{Title: "web-3az", Plan: &graph.Plan{Changes: changes, Previous: prev}}))
+	for _, want := range []string{
+		"Availability Zone 3", "Plan: 0 to add, 0 to modify, 0 to replace, 9 to remove",
+		"- 1 route removed", "- 1 route table removed", "- 1 Elastic IP", // wrapped: "removed" on the next line
+	} {
+		if !strings.Contains(doc.text, want) {
+			t.Errorf("the plan does not say %q", want)
+		}
+	}
+	for _, id := range []string{"PublicSubnet3 (AWS::EC2::Subnet) - remove", "NatGateway3 (AWS::EC2::NatGateway) - remove", "Instance3 (AWS::EC2::Instance) - remove"} {
+		if !contains(doc.titles, id) {
+			t.Errorf("no box for %q", id)
+		}
+	}
+	if strings.Contains(doc.text, "Removed") {
+		t.Error("removed resources listed apart, though the previous template places them")
+	}
+}

@@ -175,7 +175,7 @@ func (d *drawer) layout() {
 				d.at[e.key] = box{d.inX - w/2, vpcTop - h/2, w, h}
 			}
 		}
-		head := 8 + 16 + lineH + float64(len(a.vpc.details)+len(d.m.lines(a.vpc, d.typeOf)))*lineH
+		head := 8 + 16 + lineH + float64(len(a.vpc.details)+len(d.planLines(a.vpc, vpcW/2)))*lineH
 		if igw, ok := d.edgeBox(); ok {
 			head = max(head, igw.bottom()-vpcTop+8)
 		}
@@ -347,7 +347,7 @@ func (d *drawer) subnetContent(s *element, x, y float64, placed map[string]box) 
 	if s.public {
 		headW = d.subnetW - 3*pad - smallW
 	}
-	headH := pad + float64(len(d.header(s, headW))+len(d.m.lines(s, d.typeOf)))*lineH + 4
+	headH := pad + float64(len(d.header(s, headW))+len(d.planLines(s, headW)))*lineH + 4
 	// Boxes sit beside the header, top right, when they fit in one row;
 	// else under it.
 	total := 0.0
@@ -509,10 +509,19 @@ func (d *drawer) content(e *element, w float64) text {
 		}
 		t.details, t.colX = [][]string{col}, []float64{0}
 	}
-	for _, l := range d.m.lines(e, d.typeOf) {
-		t.plan = append(t.plan, planLine{k: l.k, text: fontSmall.fit(l.text, inner)})
-	}
+	t.plan = d.planLines(e, inner)
 	return t
+}
+
+// planLines returns what the plan does inside e, wrapped to w.
+func (d *drawer) planLines(e *element, w float64) []planLine {
+	var out []planLine
+	for _, l := range d.m.lines(e, d.typeOf) {
+		for _, part := range fontSmall.wrap(l.text, w) {
+			out = append(out, planLine{k: l.k, text: part})
+		}
+	}
+	return out
 }
 
 func chipsH(e *element, w float64, m *marks) float64 {
@@ -655,8 +664,12 @@ func (d *drawer) tag(e *element, b box) {
 		text += " (some)"
 	}
 	w := fontTag.width(text) + 12
+	x, y := b.right()-w-6, b.y-8
+	if e.kind == "subnet" || e.kind == "vpc" {
+		y = b.y - 16 // on the frame, clear of the marks of the boxes in it
+	}
 	fmt.Fprintf(&d.labels, `<g class="tag %s"><rect x="%s" y="%s" width="%s" height="16" rx="3"/><text x="%s" y="%s">%s</text></g>`+"\n",
-		k.class(), num(b.right()-w-6), num(b.y-8), num(w), num(b.right()-w), num(b.y+4), esc(text))
+		k.class(), num(x), num(y), num(w), num(x+6), num(y+12), esc(text))
 }
 
 func (d *drawer) allSame(e *element) bool {
@@ -687,7 +700,7 @@ func (d *drawer) drawFrames() {
 		y += lineH
 		fmt.Fprintf(w, `<text class="d" x="%s" y="%s">%s</text>`, num(v.x+10), num(y), esc(det))
 	}
-	for _, l := range d.m.lines(a.vpc, d.typeOf) {
+	for _, l := range d.planLines(a.vpc, v.w/2) {
 		y += lineH
 		fmt.Fprintf(w, `<text class="s %s" x="%s" y="%s">%s</text>`, l.k.class(), num(v.x+10), num(y), esc(l.text))
 	}
@@ -732,11 +745,9 @@ func (d *drawer) drawFrames() {
 			fmt.Fprintf(w, `<text class="%s" x="%s" y="%s">%s</text>`, class, num(b.x+pad), num(y), esc(fontSmall.fit(line, headW)))
 		}
 		w.WriteString("</g>\n")
-		if lines := d.m.lines(e, d.typeOf); len(lines) > 0 {
-			for _, l := range lines {
-				y += lineH
-				fmt.Fprintf(&d.labels, `<text class="s %s" x="%s" y="%s">%s</text>`+"\n", l.k.class(), num(b.x+pad), num(y), esc(fontSmall.fit(l.text, headW)))
-			}
+		for _, l := range d.planLines(e, headW) {
+			y += lineH
+			fmt.Fprintf(&d.labels, `<text class="s %s" x="%s" y="%s">%s</text>`+"\n", l.k.class(), num(b.x+pad), num(y), esc(l.text))
 		}
 		d.tag(e, b)
 	}
