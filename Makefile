@@ -26,9 +26,11 @@ lint:
 bench:
 	scripts/bench
 
-# The README's picture of the default stack.
+# The README's pictures: the default stack, laid out by cfngen itself, and
+# the plan picture of the simulated change set of graph's golden test.
 docs:
-	$(GO) run ./cmd/cfngen graph | dot -Tsvg > docs/stack.svg
+	$(GO) run ./cmd/cfngen graph --format svg > docs/stack.svg
+	cp graph/testdata/plan.svg docs/plan.svg
 
 clean:
 	rm -rf bin

@@ -53,3 +53,42 @@ Resources:
 	// 	"Subnet" -> "VPC";
 	// }
 }
+
+func ExampleArchitecture() {
+	template := []byte(`
+Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref VPC
+      AvailabilityZone: !Select [0, !GetAZs '']
+      CidrBlock: 10.0.0.0/24
+  Server:
+    Type: AWS::EC2::Instance
+    Properties:
+      InstanceType: t3.micro
+      SubnetId: !Ref Subnet
+  Queue:
+    Type: AWS::SQS::Queue
+`)
+	p, err := graph.Architecture(template, graph.Options{Title: "demo"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(p.Mermaid()))
+	// p.SVG() draws the same picture as a self-contained SVG.
+
+	// Output:
+	// flowchart TB
+	//   subgraph cluster_vpc ["VPC<br/>VPC · 10.0.0.0/16"]
+	//     subgraph cluster_az1 ["Availability Zone 1"]
+	//       subgraph Subnet ["Private subnet<br/>Subnet<br/>10.0.0.0/24<br/>no way out"]
+	//         Server["EC2 instance<br/>Server<br/>t3.micro"]
+	//       end
+	//     end
+	//   end
+	//   Queue["SQS::Queue<br/>Queue"]
+}

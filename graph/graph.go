@@ -1,17 +1,50 @@
-// Package graph draws a CloudFormation template as a diagram, in Graphviz
-// DOT ([DOT]) or as a Mermaid flowchart ([Mermaid]). It reads the template
-// itself, not the config behind it, so it draws any template: a resource
-// type it knows nothing about still gets a node.
+// Package graph draws a CloudFormation template as a diagram, in two views.
 //
-// Every resource is a node labelled with its logical ID and its type
-// without the "AWS::" prefix. An edge A -> B means that A refers to B, by
-// Ref, Fn::GetAtt, a ${B} or ${B.Attr} in Fn::Sub, or DependsOn; references
-// to parameters and pseudo parameters (AWS::Region, ...) are not drawn. The
-// edges from the Internet node are the exception: they show where traffic
-// from the internet enters, at each internet gateway and each
-// internet-facing load balancer. Parameters and outputs are not drawn.
+// The architecture view, [Architecture], is the picture a person would
+// draw: the internet at the top and its internet gateway on the VPC's
+// border; inside the VPC a column per Availability Zone and a row per
+// tier, each subnet a box; the load balancer with its listeners across the
+// public subnets, its target group under it, the instances (or an Auto
+// Scaling group across them) in the private subnets, the NAT gateways in
+// the public ones. Arrows go the way traffic flows, labelled with its
+// ports: from the internet through the gateway to the load balancer and on
+// to the targets, and, dashed, out of the private subnets through NAT.
+// [Picture.SVG] lays it out itself, with no other tool; [Picture.DOT] and
+// [Picture.Mermaid] give the same boxes and arrows to Graphviz and
+// Mermaid.
 //
-// Resources are grouped in clusters:
+// It is read from the template's resources, their types and references,
+// so resources it knows nothing about still show: a resource is drawn in
+// the subnet it names, across the subnets when it names several, in the
+// VPC when it names the VPC, and outside it otherwise. Plumbing is folded
+// into what it serves, as detail lines: routes, route tables and their
+// associations into the subnets; the gateway attachment into the internet
+// gateway; Elastic IPs into the NAT gateways; listeners into the load
+// balancer; security groups and their rules into what uses them, said as
+// what they allow ("allows 80 from the load balancer only"); the instance
+// profile and its role into the launch template, and the launch template
+// and scaling policies into an Auto Scaling group; flow logs, their log
+// group and role into the VPC. Instances of a subnet beyond six are drawn
+// as one box with their count. A subnet is public when its route table
+// has a route to an internet gateway; its zone is the i of
+// Fn::Select [i, Fn::GetAZs]. Subnets of a VPC the template does not
+// create sit in a frame named by the VPC ID or parameter they give.
+//
+// A [Plan] marks a change set on the picture: each box by its action (add,
+// modify, replace, remove) in colour and with a text mark, so that it also
+// reads in grey; unchanged boxes fade; changes to folded plumbing are
+// counted on what it serves ("~ 2 routes modified"); a legend gives the
+// counts. With the stack's current template, removed resources are drawn
+// where they are; without it, they are listed apart.
+//
+// The references view, [DOT] and [Mermaid], draws every resource as a node
+// labelled with its logical ID and its type without the "AWS::" prefix. An
+// edge A -> B means that A refers to B, by Ref, Fn::GetAtt, a ${B} or
+// ${B.Attr} in Fn::Sub, or DependsOn; references to parameters and pseudo
+// parameters (AWS::Region, ...) are not drawn. The edges from the Internet
+// node are the exception: they show where traffic from the internet
+// enters, at each internet gateway and each internet-facing load balancer.
+// Parameters and outputs are not drawn. Resources are grouped in clusters:
 //   - a VPC cluster holds the VPC and each resource that refers (by Ref,
 //     Fn::GetAtt or Fn::Sub) to it, to a subnet or to another resource in
 //     the cluster: route tables, routes, security groups, load balancers,
@@ -28,7 +61,7 @@
 //     that refers to exactly one subnet (a NAT gateway, an instance, a
 //     route table association) sits in that subnet's cluster.
 //
-// The output is deterministic: the same template gives the same bytes.
+// Every output is deterministic: the same template gives the same bytes.
 package graph
 
 import (
@@ -43,7 +76,8 @@ import (
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
 
-// DOT draws the template in Graphviz DOT, for `dot -Tsvg` and the like.
+// DOT draws the references view of the template in Graphviz DOT, for
+// `dot -Tsvg` and the like.
 func DOT(template []byte) ([]byte, error) {
 	d, err := build(template)
 	if err != nil {
@@ -52,8 +86,8 @@ func DOT(template []byte) ([]byte, error) {
 	return d.dot(), nil
 }
 
-// Mermaid draws the template as a Mermaid flowchart, which GitHub renders
-// in Markdown.
+// Mermaid draws the references view of the template as a Mermaid
+// flowchart, which GitHub renders in Markdown.
 func Mermaid(template []byte) ([]byte, error) {
 	d, err := build(template)
 	if err != nil {
@@ -87,11 +121,20 @@ type edge struct{ from, to string }
 type resource struct {
 	typ   string
 	props *yaml.Node
-	refs  []string // resources named by Ref, Fn::GetAtt and Fn::Sub, sorted
-	deps  []string // resources named by DependsOn
+	node  *yaml.Node // the whole entry: Type, Properties, CreationPolicy, ...
+	refs  []string   // resources named by Ref, Fn::GetAtt and Fn::Sub, sorted
+	deps  []string   // resources named by DependsOn
 }
 
-func build(template []byte) (*diagram, error) {
+// stack is a template read for drawing.
+type stack struct {
+	res    map[string]*resource
+	names  []string              // logical IDs, sorted
+	params map[string]*yaml.Node // each parameter's definition
+}
+
+// read parses a template and the references between its resources.
+func read(template []byte) (*stack, error) {
 	doc, err := cfnyaml.Parse(template)
 	if err != nil {
 		return nil, fmt.Errorf("graph: %w", err)
@@ -100,14 +143,19 @@ func build(template []byte) (*diagram, error) {
 	if section == nil || section.Kind != yaml.MappingNode || len(section.Content) == 0 {
 		return nil, errors.New("graph: the template has no Resources")
 	}
-	res := map[string]*resource{}
-	var names []string
+	s := &stack{res: map[string]*resource{}, params: map[string]*yaml.Node{}}
+	if ps := cfnyaml.Get(doc, "Parameters"); ps != nil && ps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(ps.Content); i += 2 {
+			s.params[ps.Content[i].Value] = ps.Content[i+1]
+		}
+	}
+	res := s.res
 	for i := 0; i+1 < len(section.Content); i += 2 {
 		name, n := section.Content[i].Value, section.Content[i+1]
-		res[name] = &resource{typ: value(cfnyaml.Get(n, "Type")), props: cfnyaml.Get(n, "Properties")}
-		names = append(names, name)
+		res[name] = &resource{typ: value(cfnyaml.Get(n, "Type")), props: cfnyaml.Get(n, "Properties"), node: n}
+		s.names = append(s.names, name)
 	}
-	slices.Sort(names)
+	slices.Sort(s.names)
 	// Only references to other resources count: not parameters, pseudo
 	// parameters or Fn::Sub's own variables.
 	keep := func(set map[string]bool, self string) []string {
@@ -132,7 +180,15 @@ func build(template []byte) (*diagram, error) {
 			r.deps = keep(set, name)
 		}
 	}
+	return s, nil
+}
 
+func build(template []byte) (*diagram, error) {
+	s, err := read(template)
+	if err != nil {
+		return nil, err
+	}
+	res, names := s.res, s.names
 	d := &diagram{}
 	where := place(res, names, &d.top)
 	for _, name := range names {

@@ -22,6 +22,7 @@ An unchanged stack is a success ("no changes").
 Example:
   cfngen deploy -c prod.yaml
   cfngen deploy --yes --param InstanceType=t3.small --tag team=web
+  cfngen deploy --no-execute --format svg > plan.svg
 `
 
 func deployCmd(ctx context.Context, e *env, args []string) error {
@@ -33,6 +34,7 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	failOnEmpty := fs.Bool("fail-on-empty-changeset", false, "exit 1 when there are no changes")
 	recreate := fs.Bool("recreate", false, "delete a stack left in ROLLBACK_COMPLETE (or another state that cannot be updated) and create it again")
 	timeout := fs.Duration("timeout", 0, "stop waiting after `DURATION` (e.g. 30m); CloudFormation goes on")
+	pf := addPlanFormat(fs)
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, deployUsage, args); err != nil {
 		return err
@@ -46,6 +48,9 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 		return &usageError{msg: "--recreate and --no-execute do not go together", hint: "--no-execute changes nothing"}
 	case *timeout < 0:
 		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	}
+	if err := pf.check(*noExecute); err != nil {
+		return err
 	}
 	if err := af.check(); err != nil {
 		return err
@@ -64,8 +69,11 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	if err := checkAccessLogs(ctx, e, c, *sf.config, in.StackName); err != nil {
 		return err
 	}
-	_, err = c.deployer(e).Deploy(ctx, in)
+	res, err := pf.deployer(c.deployer(e)).Deploy(ctx, in)
 	c.report(e, af)
+	if werr := pf.write(ctx, e, c, in, changeSetOf(res), err); werr != nil {
+		return werr
+	}
 	return deployExit(err, *failOnEmpty)
 }
 

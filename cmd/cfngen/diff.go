@@ -7,11 +7,12 @@ import (
 	"github.com/cfngen/cfngen/deploy"
 )
 
-const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [flags]
+const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
        cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
 
 Diff shows what a deploy would change: it creates a change set, prints it
-on stdout and deletes it. It changes nothing in the account.
+on stdout and deletes it. It changes nothing in the account. With
+--format svg it draws the stack's architecture with each change marked.
 
 With --against it makes no AWS call: it predicts the change set of an
 update from TEMPLATE, the previous template ("-" for stdin), from
@@ -21,6 +22,7 @@ with values known only at deploy time.
 Example:
   cfngen diff -c prod.yaml --exit-code || echo "the stack would change"
   cfngen diff -c prod.yaml --against deployed.yaml
+  cfngen diff -c prod.yaml --format svg > plan.svg
 `
 
 func diffCmd(ctx context.Context, e *env, args []string) error {
@@ -28,11 +30,18 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	sf := addStackFlags(fs)
 	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
 	against := fs.String("against", "", "predict the update from the template in `FILE` instead; no AWS call")
+	pf := addPlanFormat(fs)
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, diffUsage, args); err != nil {
 		return err
 	}
+	if err := pf.check(true); err != nil {
+		return err
+	}
 	if *against != "" {
+		if pf.format == "svg" {
+			return usageErrorf("--against and --format svg do not go together yet: --against prints a table")
+		}
 		return diffAgainst(e, sf, *against, *exitCode)
 	}
 	if err := af.check(); err != nil {
@@ -46,8 +55,11 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.deployer(e).Diff(ctx, in)
+	cs, err := pf.deployer(c.deployer(e)).Diff(ctx, in)
 	c.report(e, af)
+	if werr := pf.write(ctx, e, c, in, cs, err); werr != nil {
+		return werr
+	}
 	switch {
 	case errors.Is(err, deploy.ErrNoChanges):
 		return nil

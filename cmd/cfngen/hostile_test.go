@@ -196,7 +196,7 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"destroy", "--stack-name", "x y"}, `--stack-name: stack name "x y" must start with a letter`},
 		{[]string{"outputs", "--format", "xml"}, `--format "xml": want text or json`},
 		{[]string{"synth", "--format", "toml"}, `--format "toml": want yaml or json`},
-		{[]string{"graph", "--format", "png"}, `--format "png": want dot or mermaid`},
+		{[]string{"graph", "--format", "png"}, `--format "png": want dot, svg or mermaid`},
 		{[]string{"nope"}, `unknown command "nope"`},
 	}
 	for _, tc := range cases {
