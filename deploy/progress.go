@@ -95,7 +95,8 @@ func (r *run) stopped(ctx context.Context, op *operation, cause error) error {
 	stop.Status = string(st.StackStatus)
 	if !inProgress(st.StackStatus) {
 		stop.Done = true
-		fmt.Fprintf(log, "%s: stack %s is %s\n", lead, op.stackName, r.d.paint(stop.Status))
+		what, _ := describeOperation(&operation{stackName: op.stackName, status: op.begin})
+		fmt.Fprintf(log, "%s: CloudFormation has ended the %s: stack %s is %s\n", lead, what, op.stackName, r.d.paint(stop.Status))
 		return stop
 	}
 	op.status = st.StackStatus
