@@ -72,7 +72,9 @@ func interrupt[T any](w *interrupter, ctx context.Context, op string, f func(con
 }
 
 func (w *interrupter) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
-	return interrupt(w, ctx, "DescribeStacks", func(ctx context.Context) (*cloudformation.DescribeStacksOutput, error) { return w.API.DescribeStacks(ctx, in) })
+	return interrupt(w, ctx, "DescribeStacks", func(ctx context.Context) (*cloudformation.DescribeStacksOutput, error) {
+		return w.API.DescribeStacks(ctx, in)
+	})
 }
 
 func (w *interrupter) DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error) {
@@ -88,7 +90,9 @@ func (w *interrupter) ListStackResources(ctx context.Context, in *cloudformation
 }
 
 func (w *interrupter) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error) {
-	return interrupt(w, ctx, "CreateChangeSet", func(ctx context.Context) (*cloudformation.CreateChangeSetOutput, error) { return w.API.CreateChangeSet(ctx, in) })
+	return interrupt(w, ctx, "CreateChangeSet", func(ctx context.Context) (*cloudformation.CreateChangeSetOutput, error) {
+		return w.API.CreateChangeSet(ctx, in)
+	})
 }
 
 func (w *interrupter) DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error) {
@@ -104,11 +108,15 @@ func (w *interrupter) ExecuteChangeSet(ctx context.Context, in *cloudformation.E
 }
 
 func (w *interrupter) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error) {
-	return interrupt(w, ctx, "DeleteChangeSet", func(ctx context.Context) (*cloudformation.DeleteChangeSetOutput, error) { return w.API.DeleteChangeSet(ctx, in) })
+	return interrupt(w, ctx, "DeleteChangeSet", func(ctx context.Context) (*cloudformation.DeleteChangeSetOutput, error) {
+		return w.API.DeleteChangeSet(ctx, in)
+	})
 }
 
 func (w *interrupter) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
-	return interrupt(w, ctx, "DeleteStack", func(ctx context.Context) (*cloudformation.DeleteStackOutput, error) { return w.API.DeleteStack(ctx, in) })
+	return interrupt(w, ctx, "DeleteStack", func(ctx context.Context) (*cloudformation.DeleteStackOutput, error) {
+		return w.API.DeleteStack(ctx, in)
+	})
 }
 
 // holdings is what a test knows of the simulated account before a run.
