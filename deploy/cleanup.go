@@ -39,11 +39,16 @@ func (r *run) remove(parent context.Context) {
 	if cs.ID == "" && !r.find(ctx) {
 		return
 	}
-	if !r.computed {
-		// A change set cannot be deleted while CloudFormation computes it.
-		out, err := r.waitComputed(ctx)
-		if err != nil {
-			fmt.Fprintf(log, "could not delete change set %s: %v\n", cs.Name, err)
+	del := func() error {
+		_, err := r.spare.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(cs.ID)})
+		return err
+	}
+	err := del()
+	if apiCode(err) == "InvalidChangeSetStatus" && !r.computed {
+		// CloudFormation is still computing it, and cannot delete it before.
+		out, werr := r.waitComputed(ctx)
+		if werr != nil {
+			fmt.Fprintf(log, "could not delete change set %s: %v\n", cs.Name, werr)
 			r.leftChangeSet("")
 			r.removeStack(ctx)
 			return
@@ -53,8 +58,8 @@ func (r *run) remove(parent context.Context) {
 			r.reportStack(ctx)
 			return
 		}
+		err = del()
 	}
-	_, err := r.spare.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(cs.ID)})
 	if err != nil {
 		fmt.Fprintf(log, "could not delete change set %s: %v\n", cs.Name, err)
 		out, derr := r.spare.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})

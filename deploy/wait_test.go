@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,8 +73,11 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		setup func(s *sim, d *Deployer, cancel func())
+		// refused: CloudFormation refuses to delete the change set while it
+		// computes it; cfngen waits and deletes it again.
+		refused bool
 	}{
-		{"while the change set is computed", func(s *sim, d *Deployer, cancel func()) {
+		{name: "while the change set is computed", refused: true, setup: func(s *sim, d *Deployer, cancel func()) {
 			s.csPending = 10
 			describe := s.api.DescribeChangeSetFunc
 			s.api.DescribeChangeSetFunc = func(ctx context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
@@ -81,7 +85,7 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 				return describe(ctx, in)
 			}
 		}},
-		{"during CreateChangeSet", func(s *sim, d *Deployer, cancel func()) {
+		{name: "during CreateChangeSet", setup: func(s *sim, d *Deployer, cancel func()) {
 			// The request went through but its answer is lost.
 			create := s.api.CreateChangeSetFunc
 			s.api.CreateChangeSetFunc = func(ctx context.Context, in *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error) {
@@ -90,7 +94,7 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 				return nil, context.Canceled
 			}
 		}},
-		{"at the prompt", func(s *sim, d *Deployer, cancel func()) {
+		{name: "at the prompt", setup: func(s *sim, d *Deployer, cancel func()) {
 			d.Prompt = &fakePrompter{ConfirmFunc: func(ctx context.Context, _ string) (bool, error) {
 				cancel()
 				return false, ctx.Err()
@@ -117,8 +121,12 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 				t.Fatalf("Deploy: %v, want context.Canceled", err)
 			}
 			name := *s.created[0].ChangeSetName
-			check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
-			check(t, "cleanup context", cleanupCtxErr, []error{nil})
+			want := []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"}
+			if tc.refused {
+				want = slices.Insert(want, 1, "DeleteChangeSet "+name)
+			}
+			check(t, "mutations", s.mutations(), want)
+			check(t, "cleanup context", cleanupCtxErr, make([]error, len(want)-2))
 			check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
 			if !strings.HasSuffix(log.String(), "deleted change set "+name+"\ndeleted empty stack web (REVIEW_IN_PROGRESS)\n") {
 				t.Errorf("Log:\n%s", log)
@@ -167,7 +175,8 @@ func TestDeployTimeoutWhileComputingChangeSet(t *testing.T) {
 	}
 	name := *s.created[0].ChangeSetName
 	check(t, "error", err.Error(), "change set "+name+" not computed in time: timed out")
-	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
+	// Refused while CloudFormation computes it, then deleted.
+	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteChangeSet " + name, "DeleteStack web#1"})
 	check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
 	if !strings.HasSuffix(log.String(), "deleted change set "+name+"\ndeleted empty stack web (REVIEW_IN_PROGRESS)\n") {
 		t.Errorf("Log:\n%s", log)
@@ -184,7 +193,7 @@ func TestDeployTimeoutWhileComputingChangeSet(t *testing.T) {
 		}
 		name := *s.created[0].ChangeSetName
 		// The stack, with the change set, can go; the change set alone cannot.
-		check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteStack web#1"})
+		check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
 		check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
 		for _, want := range []string{
 			"could not delete change set " + name + ": still CREATE_IN_PROGRESS after 20s\n",
