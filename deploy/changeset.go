@@ -40,7 +40,8 @@ type Change struct {
 // Risk says why the change needs consent to remove or replace a resource,
 // or "" when it needs none. It fails closed: a Modify or Dynamic change of
 // which CloudFormation does not say whether it replaces the resource may
-// replace it.
+// replace it. (A replacement predicted offline would be one more field,
+// consulted here when Replacement is "".)
 func (c Change) Risk() string {
 	switch {
 	case c.Action == "Remove":

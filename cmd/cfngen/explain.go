@@ -30,8 +30,9 @@ func explain(cmd string, args []string, af *awsFlags, region string, err error) 
 		ex.hints = []string{"to wait for it, then deploy what is left to change: " + rerun(cmd, args, nil)}
 	case errors.Is(err, deploy.ErrCredentials):
 		ex.hints = []string{
-			"give credentials with a profile (aws configure --profile NAME, or aws sso login --profile NAME, then --profile NAME),",
-			"or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)",
+			"to store credentials for cfngen and the aws CLI: aws configure",
+			"or sign in to a profile and name it: aws sso login --profile NAME, then add --profile NAME",
+			"or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment",
 		}
 	case errors.Is(err, deploy.ErrUnknownHost) && af.endpoint == "" && errors.As(err, &call) && strings.Contains(call.Error(), "."+region+".amazonaws.com"):
 		ex.hints = []string{fmt.Sprintf("%q may not be an AWS region; list them: aws ec2 describe-regions --region us-east-1 --query 'Regions[].RegionName' --output text", region)}
@@ -56,7 +57,7 @@ func consentHints(cmd string, args []string, ce *deploy.ConsentError) []string {
 	case ce.Needed == deploy.ToExecute:
 		return []string{
 			"to execute it: " + rerun(cmd, args, nil, "--yes"),
-			"to keep it for review: " + rerun(cmd, args, nil, "--no-execute"),
+			"to keep it for review: " + rerun(cmd, args, []string{"allow-replacement", "recreate"}, "--no-execute"),
 		}
 	case ce.Needed == deploy.ToRecreate:
 		return []string{"to delete it and create it again: " + rerun(cmd, args, nil, "--recreate", "--yes")}
