@@ -367,3 +367,29 @@ func TestNothingToDoOrShow(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondInterrupt: a second SIGINT during the clean-up after the first
+// ends cfngen at once and says that what this run made may be left.
+func TestSecondInterrupt(t *testing.T) {
+	describe := &faultproxy.Rule{Action: "DescribeChangeSet", Times: 1, Hold: hold}
+	cleanup := &faultproxy.Rule{Action: "DeleteChangeSet", Times: 1, Hold: hold}
+	p, _ := proxyToMoto(t, faultproxy.Config{Rules: []*faultproxy.Rule{describe, cleanup}})
+	c := startCLI(t, limit, "", "deploy", "--yes", "--stack-name", uniqueName("twice"), "--endpoint-url", p.URL)
+	c.waitFor(t, "a DescribeChangeSet call", limit, describe.Held())
+	if err := c.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor(t, "the clean-up's DeleteChangeSet call", limit, cleanup.Held())
+	if err := c.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := c.wait(t)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\nstderr:\n%s", code, stderr)
+	}
+	wantLines(t, stderr, "cfngen: interrupted again: stopped before the clean-up was done; what this run made may be left\n")
+	p.Close()
+	if n := p.Count("DeleteChangeSet", faultproxy.Forwarded); n != 0 {
+		t.Errorf("DeleteChangeSet reached moto %d times after the second interrupt", n)
+	}
+}
