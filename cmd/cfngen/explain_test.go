@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"syscall"
 	"testing"
 
@@ -97,3 +99,53 @@ func TestPipeWriter(t *testing.T) {
 type errWriter struct{ err error }
 
 func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// callError is what deploy returns for a call that failed with err.
+func callError(t *testing.T, err error) error {
+	t.Helper()
+	// The deploy package builds CallErrors; a Deployer over a client that
+	// fails every call returns one.
+	d := &deploy.Deployer{CFN: &noAWS{err: err}}
+	_, got := d.Outputs(context.Background(), "web")
+	var ce *deploy.CallError
+	if !errors.As(got, &ce) {
+		t.Fatalf("Outputs: %v, want a CallError", got)
+	}
+	return got
+}
+
+func TestExplainCallErrors(t *testing.T) {
+	unknownHost := &url.Error{Op: "Post", URL: "https://cloudformation.xx-nowhere-1.amazonaws.com/",
+		Err: &net.DNSError{Err: "no such host", Name: "cloudformation.xx-nowhere-1.amazonaws.com", IsNotFound: true}}
+	noCreds := errors.New("operation error CloudFormation: DescribeStacks, get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found")
+	for _, tc := range []struct {
+		name   string
+		err    error
+		flags  awsFlags
+		hint   string
+		detail bool
+	}{
+		{"unknown region", unknownHost, awsFlags{}, `"xx-nowhere-1" may not be an AWS region; list them: aws ec2 describe-regions --region us-east-1 --query 'Regions[].RegionName' --output text`, false},
+		{"unknown host of an endpoint", unknownHost, awsFlags{endpoint: "https://cloudformation.xx-nowhere-1.amazonaws.com"}, "", false},
+		{"no credentials", noCreds, awsFlags{verbose: true}, "to store credentials for cfngen and the aws CLI: aws configure", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := explain("outputs", []string{"--stack-name", "web"}, &tc.flags, "xx-nowhere-1", callError(t, tc.err))
+			var ex *explained
+			errors.As(err, &ex)
+			var hint, detail string
+			if ex != nil {
+				if len(ex.hints) > 0 {
+					hint = ex.hints[0]
+				}
+				detail = ex.detail
+			}
+			if hint != tc.hint {
+				t.Errorf("hint %q, want %q", hint, tc.hint)
+			}
+			if (detail != "") != tc.detail || tc.detail && detail != tc.err.Error() {
+				t.Errorf("detail %q", detail)
+			}
+		})
+	}
+}

@@ -15,12 +15,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 )
 
-// noAWS is a CloudFormation client that counts calls and serves none.
-type noAWS struct{ calls atomic.Int64 }
+// noAWS is a CloudFormation client that counts calls and serves none: each
+// fails with err, or errNoAWS.
+type noAWS struct {
+	calls atomic.Int64
+	err   error
+}
 
 var errNoAWS = errors.New("no AWS call is expected here")
 
-func (f *noAWS) call() error { f.calls.Add(1); return errNoAWS }
+func (f *noAWS) call() error {
+	f.calls.Add(1)
+	if f.err != nil {
+		return f.err
+	}
+	return errNoAWS
+}
 
 func (f *noAWS) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
 	return nil, f.call()
