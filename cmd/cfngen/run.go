@@ -20,7 +20,7 @@ Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE]
   cfngen deploy [-c FILE] [--yes] [--no-execute] [flags]
-  cfngen diff [-c FILE] [--exit-code]
+  cfngen diff [-c FILE] [--exit-code] [flags]
   cfngen outputs [--stack-name NAME] [--format text|json]
   cfngen destroy [--stack-name NAME] [--yes]
   cfngen graph [-c FILE] [--format dot|mermaid]
