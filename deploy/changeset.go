@@ -27,56 +27,90 @@ type ChangeSet struct {
 
 // Change is one resource change of a change set.
 type Change struct {
-	Action      string   // Add, Modify, Remove, Import or Dynamic
-	LogicalID   string   // logical ID in the template
-	Type        string   // resource type, such as AWS::EC2::VPC
-	Replacement string   // True, Conditional, False, or "" when the API gives none
+	Action    string // Add, Modify, Remove, Import or Dynamic
+	LogicalID string // logical ID in the template
+	Type      string // resource type, such as AWS::EC2::VPC
+	// Replacement is what CloudFormation says of a Modify or Dynamic: True,
+	// Conditional, False, or "" when it does not say. [Change.Risk] counts
+	// "" as a possible replacement.
+	Replacement string
 	Properties  []string // names of the changed properties
 }
 
-// Dangerous reports whether the change removes a resource or may replace it.
-func (c Change) Dangerous() bool {
-	return c.Action == "Remove" || c.Action == "Modify" && (c.Replacement == "True" || c.Replacement == "Conditional")
+// Risk says why the change needs consent to remove or replace a resource,
+// or "" when it needs none. It fails closed: a Modify or Dynamic change of
+// which CloudFormation does not say whether it replaces the resource may
+// replace it. (A replacement predicted offline would be one more field,
+// consulted here when Replacement is "".)
+func (c Change) Risk() string {
+	switch {
+	case c.Action == "Remove":
+		return "removed"
+	case c.Action != "Modify" && c.Action != "Dynamic":
+		return ""
+	case c.Replacement == "True":
+		return "replaced"
+	case c.Replacement == "Conditional":
+		return "may be replaced (Replacement: Conditional)"
+	case c.Replacement == "False":
+		return ""
+	}
+	return "may be replaced: CloudFormation did not say whether it is"
 }
 
+// Dangerous reports whether the change removes a resource or may replace it.
+func (c Change) Dangerous() bool { return c.Risk() != "" }
+
 // Counts returns how many resources the change set adds, modifies and
-// removes, and how many of the modified ones may be replaced.
-func (cs *ChangeSet) Counts() (add, modify, remove, replace int) {
+// removes, how many of the modified ones CloudFormation says may be
+// replaced (True or Conditional), and of how many it does not say.
+func (cs *ChangeSet) Counts() (add, modify, remove, replace, unknown int) {
 	for _, c := range cs.Changes {
 		switch c.Action {
 		case "Add":
 			add++
 		case "Modify":
 			modify++
-			if c.Dangerous() {
+			switch c.Replacement {
+			case "True", "Conditional":
 				replace++
+			case "False":
+			default:
+				unknown++
 			}
 		case "Remove":
 			remove++
 		}
 	}
-	return add, modify, remove, replace
+	return add, modify, remove, replace, unknown
 }
 
 // Summary returns the count line, such as
-// "3 to add, 1 to modify, 0 to remove, 1 replacement".
+// "3 to add, 1 to modify, 0 to remove, 1 replacement", with ", 2 unknown"
+// when CloudFormation does not say whether modified resources are replaced.
 func (cs *ChangeSet) Summary() string {
-	add, modify, remove, replace := cs.Counts()
+	add, modify, remove, replace, unknown := cs.Counts()
 	noun := "replacements"
 	if replace == 1 {
 		noun = "replacement"
 	}
-	return fmt.Sprintf("%d to add, %d to modify, %d to remove, %d %s", add, modify, remove, replace, noun)
+	s := fmt.Sprintf("%d to add, %d to modify, %d to remove, %d %s", add, modify, remove, replace, noun)
+	if unknown > 0 {
+		s += fmt.Sprintf(", %d unknown", unknown)
+	}
+	return s
 }
 
-// dangerous reports whether any change removes or may replace a resource.
-func (cs *ChangeSet) dangerous() bool {
+// Risky returns the changes that need consent to remove or replace
+// resources.
+func (cs *ChangeSet) Risky() []Change {
+	var out []Change
 	for _, c := range cs.Changes {
 		if c.Dangerous() {
-			return true
+			out = append(out, c)
 		}
 	}
-	return false
+	return out
 }
 
 // WriteTable writes the changes as an aligned table followed by the count
@@ -85,8 +119,12 @@ func (cs *ChangeSet) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACTION\tLOGICAL ID\tTYPE\tREPLACEMENT\tCHANGED PROPERTIES")
 	for _, c := range cs.Changes {
+		repl := orDash(c.Replacement)
+		if c.Replacement == "" && (c.Action == "Modify" || c.Action == "Dynamic") {
+			repl = "unknown"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Action, c.LogicalID, c.Type,
-			orDash(c.Replacement), orDash(strings.Join(c.Properties, ", ")))
+			repl, orDash(strings.Join(c.Properties, ", ")))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -113,11 +151,17 @@ func isNoChanges(reason string) bool {
 	return strings.Contains(reason, noChangesCreate) || strings.Contains(reason, noChangesUpdate)
 }
 
-// createChangeSet creates a change set of type typ and waits until
+// createChangeSet creates a change set for in and waits until
 // CloudFormation has computed it. An empty change set is deleted and
-// reported as ErrNoChanges. On any other failure, or an interrupt, the change
-// set (and the empty stack of a CREATE) is deleted.
-func (d *Deployer) createChangeSet(ctx context.Context, w *waiter, in Input, p *plan, typ types.ChangeSetType) (*ChangeSet, error) {
+// reported as ErrNoChanges. On any other failure, or an interrupt, what
+// this run made is removed.
+func (r *run) createChangeSet(ctx context.Context, in Input, p *plan, stack *types.Stack) (*ChangeSet, error) {
+	d := r.d
+	typ := changeSetType(stack)
+	if stack != nil && stack.StackStatus == types.StackStatusReviewInProgress {
+		// A CREATE change set reuses this stack: it is not this run's.
+		r.prior = aws.ToString(stack.StackId)
+	}
 	cs := &ChangeSet{Name: d.changeSetName(), StackName: in.StackName, Type: string(typ)}
 	params := &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(in.StackName),
@@ -134,7 +178,7 @@ func (d *Deployer) createChangeSet(ctx context.Context, w *waiter, in Input, p *
 		params.OnStackFailure = types.OnStackFailureDelete
 	}
 	if p.big {
-		url, err := d.upload(ctx, in.StackName, in.S3Bucket, in.Template)
+		url, err := r.upload(ctx, in.StackName, in.S3Bucket, in.Template)
 		if err != nil {
 			return nil, err
 		}
@@ -142,39 +186,43 @@ func (d *Deployer) createChangeSet(ctx context.Context, w *waiter, in Input, p *
 	} else {
 		params.TemplateBody = aws.String(string(in.Template))
 	}
-	out, err := d.CFN.CreateChangeSet(ctx, params)
+	out, err := r.cfn.CreateChangeSet(ctx, params)
 	if err != nil {
 		if isNoChanges(apiMessage(err)) {
 			fmt.Fprintf(d.log(), "no changes: stack %s is up to date\n", in.StackName)
 			return nil, ErrNoChanges
 		}
-		if interrupted(err) {
-			// The request may have gone through: look for what it made.
-			d.cleanup(ctx, cs)
+		err = fmt.Errorf("create change set for stack %s: %w", in.StackName, err)
+		if notSent(err) || isClientFault(err) && apiCode(err) != "AlreadyExistsException" {
+			return nil, err // nothing was made
 		}
-		return nil, wrapAWS("create change set for stack "+in.StackName, err)
+		// The request may have gone through with its answer lost.
+		r.cs = cs
+		return nil, r.abandon(ctx, err)
 	}
 	cs.ID, cs.StackID = aws.ToString(out.Id), aws.ToString(out.StackId)
+	r.cs = cs
+	r.ownStack = typ == types.ChangeSetTypeCreate && cs.StackID != r.prior
 	fmt.Fprintf(d.log(), "created change set %s, waiting for CloudFormation to compute it\n", cs.Name)
-	if err := d.waitChangeSet(ctx, w, cs); err != nil {
-		d.cleanup(ctx, cs)
+	if err := r.waitChangeSet(ctx, cs); err != nil {
 		if timedOut(err) {
-			return nil, asTimeout(err, "change set "+cs.Name+" not ready in time; deleted it")
+			err = asTimeout(err, "change set "+cs.Name+" not computed in time")
 		}
-		return nil, err
+		return nil, r.abandon(ctx, err)
 	}
 	return cs, nil
 }
 
 // waitChangeSet polls the change set until it is computed, then reads all
 // its changes.
-func (d *Deployer) waitChangeSet(ctx context.Context, w *waiter, cs *ChangeSet) error {
+func (r *run) waitChangeSet(ctx context.Context, cs *ChangeSet) error {
+	d := r.d
 	var out *cloudformation.DescribeChangeSetOutput
-	err := w.poll(ctx, func(ctx context.Context) (bool, error) {
+	err := r.w.poll(ctx, func(ctx context.Context) (bool, error) {
 		var err error
-		out, err = d.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})
+		out, err = r.cfn.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})
 		if err != nil {
-			return false, wrapAWS("describe change set "+cs.Name, err)
+			return false, fmt.Errorf("describe change set %s: %w", cs.Name, err)
 		}
 		switch out.Status {
 		case types.ChangeSetStatusCreateComplete, types.ChangeSetStatusFailed,
@@ -187,6 +235,8 @@ func (d *Deployer) waitChangeSet(ctx context.Context, w *waiter, cs *ChangeSet) 
 		return err
 	}
 	reason := aws.ToString(out.StatusReason)
+	// Computed: it can be deleted without waiting.
+	r.computed = !started(out.ExecutionStatus)
 	switch {
 	case out.Status == types.ChangeSetStatusFailed && isNoChanges(reason):
 		fmt.Fprintf(d.log(), "no changes: stack %s is up to date\n", cs.StackName)
@@ -199,12 +249,12 @@ func (d *Deployer) waitChangeSet(ctx context.Context, w *waiter, cs *ChangeSet) 
 		if out.NextToken == nil {
 			return nil
 		}
-		next, err := d.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
+		next, err := r.cfn.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
 			ChangeSetName: aws.String(cs.ID),
 			NextToken:     out.NextToken,
 		})
 		if err != nil {
-			return wrapAWS("describe change set "+cs.Name, err)
+			return fmt.Errorf("describe change set %s: %w", cs.Name, err)
 		}
 		out = next
 	}
@@ -236,48 +286,6 @@ func changes(in []types.Change) []Change {
 		out = append(out, ch)
 	}
 	return out
-}
-
-// cleanup deletes a change set that will not be executed and, for a
-// CREATE, the empty REVIEW_IN_PROGRESS stack that holds it. It uses a fresh
-// short-lived context so that an interrupt does not stop it, and reports
-// failures on Log without returning them.
-func (d *Deployer) cleanup(ctx context.Context, cs *ChangeSet) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	if cs.ID == "" {
-		// CreateChangeSet was interrupted: find out whether it made anything.
-		out, err := d.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
-			ChangeSetName: aws.String(cs.Name),
-			StackName:     aws.String(cs.StackName),
-		})
-		if err != nil {
-			return
-		}
-		cs.ID, cs.StackID = aws.ToString(out.ChangeSetId), aws.ToString(out.StackId)
-	}
-	_, err := d.CFN.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(cs.ID)})
-	if err != nil {
-		fmt.Fprintf(d.log(), "could not delete change set %s: %v\n", cs.Name, wrapAWS("delete change set", err))
-	} else {
-		fmt.Fprintf(d.log(), "deleted change set %s\n", cs.Name)
-	}
-	if cs.Type != string(types.ChangeSetTypeCreate) || cs.StackID == "" {
-		return
-	}
-	st, err := d.describeStack(ctx, cs.StackID)
-	if err != nil || st == nil || st.StackStatus != types.StackStatusReviewInProgress {
-		return
-	}
-	_, err = d.CFN.DeleteStack(ctx, &cloudformation.DeleteStackInput{
-		StackName:          aws.String(cs.StackID),
-		ClientRequestToken: aws.String(d.token("delete")),
-	})
-	if err != nil {
-		fmt.Fprintf(d.log(), "could not delete empty stack %s: %v\n", cs.StackName, wrapAWS("delete stack", err))
-		return
-	}
-	fmt.Fprintf(d.log(), "deleted empty stack %s (REVIEW_IN_PROGRESS)\n", cs.StackName)
 }
 
 // changeSetName returns a new name such as cfngen-20261128030600-a1b2.

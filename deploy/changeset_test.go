@@ -61,7 +61,10 @@ func TestDangerous(t *testing.T) {
 	}{
 		{Change{Action: "Add"}, false},
 		{Change{Action: "Modify", Replacement: "False"}, false},
-		{Change{Action: "Modify"}, false},
+		{Change{Action: "Modify"}, true}, // CloudFormation did not say: fail closed
+		{Change{Action: "Dynamic", Replacement: "False"}, false},
+		{Change{Action: "Dynamic"}, true},
+		{Change{Action: "Import"}, false},
 		{Change{Action: "Modify", Replacement: "True"}, true},
 		{Change{Action: "Modify", Replacement: "Conditional"}, true},
 		{Change{Action: "Remove"}, true},

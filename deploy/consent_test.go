@@ -22,7 +22,7 @@ func updateDone() []tick {
 }
 
 func TestDeployDangerousChanges(t *testing.T) {
-	typed := "ConfirmTyped(web): The change set removes or replaces resources of stack web. Type the stack name to execute it"
+	typed := "ConfirmTyped(web): The change set removes or may replace resources of stack web. Type the stack name to execute it"
 	for _, tc := range []struct {
 		name    string
 		yes     bool
@@ -55,7 +55,11 @@ func TestDeployDangerousChanges(t *testing.T) {
 			name := res.ChangeSet.Name
 			if tc.wantErr != nil {
 				check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "DeleteChangeSet " + name})
-				check(t, "error", err.Error(), "replacement refused: change set "+name+" removes or replaces resources of stack web")
+				check(t, "error", err.Error(), "replacement refused: change set "+name+" removes or may replace resources of stack web")
+				var ce *ConsentError
+				if !errors.As(err, &ce) || ce.Needed != ToReplace || len(ce.Risky) != 3 {
+					t.Errorf("error %#v, want a ConsentError ToReplace with the 3 risky changes", err)
+				}
 			} else {
 				check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "ExecuteChangeSet " + name})
 			}
@@ -68,8 +72,12 @@ Modify  Role        AWS::IAM::Role    Conditional  RoleName, Path
 Remove  Subnet      AWS::EC2::Subnet  -            -
 0 to add, 2 to modify, 1 to remove, 2 replacements
 `)
-			hint := "not executed: the change set removes or replaces resources; re-run with --allow-replacement to execute it, or with --no-execute to keep it for review\n"
-			check(t, "hint on Log", strings.Contains(log.String(), hint), tc.name == "refused with yes and no terminal")
+			why := "the change set removes or may replace resources:\n" +
+				"  VPC (AWS::EC2::VPC): replaced\n" +
+				"  Role (AWS::IAM::Role): may be replaced (Replacement: Conditional)\n" +
+				"  Subnet (AWS::EC2::Subnet): removed\n"
+			check(t, "reasons on Log", strings.Contains(log.String(), why), !tc.allow)
+			check(t, "refusal on Log", strings.Contains(log.String(), "not executed: removing or replacing resources needs consent\n"), tc.name == "refused with yes and no terminal")
 		})
 	}
 }
@@ -127,7 +135,7 @@ func TestDeployNeedsConsentWithoutTerminal(t *testing.T) {
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
 	check(t, "table shown", strings.HasSuffix(out.String(), "3 to add, 0 to modify, 0 to remove, 0 replacements\n"), true)
 	checkText(t, "Log", log.String(), "created change set "+name+", waiting for CloudFormation to compute it\n"+
-		"not executed: no terminal to ask on; re-run with --yes to execute the change set, or with --no-execute to keep it for review\n"+
+		"not executed: no terminal to ask for consent on\n"+
 		"deleted change set "+name+"\n"+
 		"deleted empty stack web (REVIEW_IN_PROGRESS)\n")
 }
@@ -149,6 +157,48 @@ func TestDeployNoExecute(t *testing.T) {
 	check(t, "change set kept", s.changeSet(name) != nil, true)
 	check(t, "table shown", strings.Contains(out.String(), "Remove  Subnet"), true)
 	checkText(t, "Log", log.String(), "created change set "+name+", waiting for CloudFormation to compute it\n"+
-		"change set "+name+" left for review; to execute it:\n"+
-		"  aws cloudformation execute-change-set --stack-name web --change-set-name "+name+"\n")
+		"change set "+name+" left for review\n"+
+		"  execute it: aws cloudformation execute-change-set --stack-name web --change-set-name "+name+"\n"+
+		"  delete it:  aws cloudformation delete-change-set --stack-name web --change-set-name "+name+"\n")
+}
+
+// TestGuardFailsClosed: a Modify of which CloudFormation does not say
+// whether it replaces the resource (moto never says) needs the same consent
+// as a replacement, and the Log says that CloudFormation did not say.
+func TestGuardFailsClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change types.Change
+		risky  bool
+	}{
+		{"no Replacement", change("Modify", "VPC", "AWS::EC2::VPC", "", "CidrBlock"), true},
+		{"Dynamic without Replacement", change("Dynamic", "VPC", "AWS::EC2::VPC", ""), true},
+		{"Replacement False", change("Modify", "VPC", "AWS::EC2::VPC", "False", "Tags"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSim(t)
+			existing(s, "UPDATE_COMPLETE")
+			s.changes = []types.Change{tc.change}
+			s.onExecute = updateDone()
+			d, out, log := s.deployer()
+			res, err := d.Deploy(context.Background(), testInput()) // Yes, no AllowReplacement
+			if !tc.risky {
+				if err != nil {
+					t.Fatalf("Deploy: %v", err)
+				}
+				check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "ExecuteChangeSet " + res.ChangeSet.Name})
+				return
+			}
+			if !errors.Is(err, ErrReplacementRefused) {
+				t.Fatalf("Deploy: %v, want ErrReplacementRefused", err)
+			}
+			check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "DeleteChangeSet " + res.ChangeSet.Name})
+			if !strings.Contains(log.String(), "  VPC (AWS::EC2::VPC): may be replaced: CloudFormation did not say whether it is\n") {
+				t.Errorf("Log does not say that CloudFormation did not say:\n%s", log)
+			}
+			if !strings.Contains(out.String(), " unknown ") || !strings.HasSuffix(out.String(), ", 1 unknown\n") && tc.change.ResourceChange.Action == "Modify" {
+				t.Errorf("the table does not show the replacement as unknown:\n%s", out)
+			}
+		})
+	}
 }

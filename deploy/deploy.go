@@ -50,7 +50,10 @@ type Input struct {
 	// DELETE_FAILED) so that it can be created again.
 	AllowDeleteRollbackComplete bool
 
-	Timeout time.Duration // bounds the waits on CloudFormation; 0: none
+	// Timeout bounds the whole run, every AWS call included, except the time
+	// spent at prompts; 0: none. The clean-up after it runs out has a bound
+	// of its own.
+	Timeout time.Duration
 }
 
 // Result tells what a deploy did.
@@ -63,65 +66,99 @@ type Result struct {
 	Outputs   []Output // stack outputs after a success
 }
 
+// run is one Deploy, Diff or Destroy: its calls, bounded by the timeout, and
+// what it has made in the account, so that it can remove that and nothing
+// else.
+type run struct {
+	d     *Deployer
+	w     *waiter
+	cfn   *bounded // the run's calls, bounded by its timeout
+	spare *bounded // clean-up and reports, on contexts of their own
+	stack string   // the stack's name
+
+	// prior is the ID of the REVIEW_IN_PROGRESS stack found before
+	// CreateChangeSet, which a CREATE change set reuses: never this run's to
+	// delete. "" when there was none.
+	prior string
+	cs    *ChangeSet // the change set this run asked for, once it may exist
+	// ownStack: CreateChangeSet made the change set's stack (its ID is not
+	// prior), so removing the change set may remove the stack too.
+	ownStack bool
+	// computed: the change set was seen computed and not executed.
+	computed bool
+}
+
+func (d *Deployer) newRun(stack string, timeout time.Duration) *run {
+	w := d.newWaiter(timeout)
+	return &run{
+		d:     d,
+		w:     w,
+		cfn:   &bounded{cfn: d.CFN, s3: d.S3, w: w, now: d.now},
+		spare: &bounded{cfn: d.CFN, s3: d.S3, now: d.now},
+		stack: stack,
+	}
+}
+
 // Deploy creates a change set for in, prints it on Out, asks for consent
 // when needed, executes it and follows the stack until CloudFormation is
 // done, then prints the outputs.
 //
 // It returns ErrNoChanges when there is nothing to do. Once a change set
-// exists, the Result comes back with any error too.
+// exists, the Result comes back with any error too. Whatever stops it
+// before the execution (an error, an interrupt, the timeout, no consent)
+// it removes what it made and says so on Log; once CloudFormation has
+// started the change set, it says how the stack stands, as read from
+// CloudFormation.
 func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 	p, err := d.plan(in)
 	if err != nil {
 		return nil, err
 	}
-	w := d.newWaiter(in.Timeout)
-	stack, err := d.settle(ctx, w, in, true)
+	r := d.newRun(in.StackName, in.Timeout)
+	stack, err := r.settle(ctx, in, true)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := d.createChangeSet(ctx, w, in, p, changeSetType(stack))
+	cs, err := r.createChangeSet(ctx, in, p, stack)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{StackName: in.StackName, StackID: cs.StackID, ChangeSet: cs}
 	if err := cs.WriteTable(d.out()); err != nil {
-		d.cleanup(ctx, cs)
-		return res, fmt.Errorf("write change set: %w", err)
+		fmt.Fprintf(d.log(), "could not write the change set (%v): not executing it\n", err)
+		return res, r.abandon(ctx, fmt.Errorf("write change set: %w", err))
 	}
 	if in.NoExecute {
-		fmt.Fprintf(d.log(), "change set %s left for review; to execute it:\n  aws cloudformation execute-change-set --stack-name %s --change-set-name %s\n",
-			cs.Name, cs.StackName, cs.Name)
+		r.leftForReview(cs)
 		return res, nil
 	}
-	if err := d.consent(ctx, w, in, cs); err != nil {
-		d.cleanup(ctx, cs)
-		return res, err
+	if err := r.consent(ctx, in, cs); err != nil {
+		return res, r.abandon(ctx, err)
 	}
-	return res, d.execute(ctx, w, cs, res)
+	return res, r.execute(ctx, cs, res)
 }
 
-// Diff creates a change set for in, prints it on Out and deletes it (and the
-// empty stack of a CREATE). It returns ErrNoChanges when there is nothing to
-// do. It never deletes a stack that has been created.
+// Diff creates a change set for in, prints it on Out and deletes it (and
+// its stack, when Diff made that stack). It returns ErrNoChanges when there
+// is nothing to do. It never deletes a stack that it did not make.
 func (d *Deployer) Diff(ctx context.Context, in Input) (*ChangeSet, error) {
 	p, err := d.plan(in)
 	if err != nil {
 		return nil, err
 	}
-	w := d.newWaiter(in.Timeout)
-	stack, err := d.settle(ctx, w, in, false)
+	r := d.newRun(in.StackName, in.Timeout)
+	stack, err := r.settle(ctx, in, false)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := d.createChangeSet(ctx, w, in, p, changeSetType(stack))
+	cs, err := r.createChangeSet(ctx, in, p, stack)
 	if err != nil {
 		return nil, err
 	}
-	err = cs.WriteTable(d.out())
-	d.cleanup(ctx, cs)
-	if err != nil {
-		return cs, fmt.Errorf("write change set: %w", err)
+	if err := cs.WriteTable(d.out()); err != nil {
+		return cs, r.abandon(ctx, fmt.Errorf("write change set: %w", err))
 	}
+	r.remove(ctx)
 	return cs, nil
 }
 
@@ -134,42 +171,60 @@ func changeSetType(st *types.Stack) types.ChangeSetType {
 	return types.ChangeSetTypeUpdate
 }
 
+// leftForReview says how to execute or delete a change set left with
+// NoExecute.
+func (r *run) leftForReview(cs *ChangeSet) {
+	log := r.d.log()
+	fmt.Fprintf(log, "change set %s left for review\n", cs.Name)
+	fmt.Fprintf(log, "  execute it: aws cloudformation execute-change-set --stack-name %s --change-set-name %s\n", cs.StackName, cs.Name)
+	fmt.Fprintf(log, "  delete it:  aws cloudformation delete-change-set --stack-name %s --change-set-name %s\n", cs.StackName, cs.Name)
+	if r.ownStack {
+		fmt.Fprintf(log, "  then the empty stack: aws cloudformation delete-stack --stack-name %s\n", cs.StackName)
+	}
+}
+
 // consent decides whether the change set may be executed. Removals and
-// replacements need AllowReplacement or the stack name typed at a prompt,
-// even with Yes; anything else needs Yes or a yes at a prompt.
-func (d *Deployer) consent(ctx context.Context, w *waiter, in Input, cs *ChangeSet) error {
-	log := d.log()
-	if cs.dangerous() && !in.AllowReplacement {
-		if d.Prompt == nil {
-			fmt.Fprintln(log, "not executed: the change set removes or replaces resources; re-run with --allow-replacement to execute it, or with --no-execute to keep it for review")
-			return fmt.Errorf("%w: change set %s removes or replaces resources of stack %s", ErrReplacementRefused, cs.Name, cs.StackName)
+// possible replacements need AllowReplacement or the stack name typed at a
+// prompt, even with Yes; anything else needs Yes or a yes at a prompt.
+func (r *run) consent(ctx context.Context, in Input, cs *ChangeSet) error {
+	log := r.d.log()
+	refused := &ConsentError{Needed: ToReplace, StackName: cs.StackName, ChangeSet: cs.Name, Risky: cs.Risky()}
+	if len(refused.Risky) > 0 && !in.AllowReplacement {
+		fmt.Fprintln(log, "the change set removes or may replace resources:")
+		for _, c := range refused.Risky {
+			fmt.Fprintf(log, "  %s (%s): %s\n", c.LogicalID, c.Type, c.Risk())
 		}
-		ok, err := d.ask(w, func() (bool, error) {
-			return d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("The change set removes or replaces resources of stack %s. Type the stack name to execute it", cs.StackName), cs.StackName)
+		if r.d.Prompt == nil {
+			fmt.Fprintln(log, "not executed: removing or replacing resources needs consent")
+			return refused
+		}
+		ok, err := r.d.ask(r.w, func() (bool, error) {
+			return r.d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("The change set removes or may replace resources of stack %s. Type the stack name to execute it", cs.StackName), cs.StackName)
 		})
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return fmt.Errorf("%w: change set %s removes or replaces resources of stack %s", ErrReplacementRefused, cs.Name, cs.StackName)
+			refused.Declined = true
+			return refused
 		}
 		return nil
 	}
 	if in.Yes {
 		return nil
 	}
-	if d.Prompt == nil {
-		fmt.Fprintln(log, "not executed: no terminal to ask on; re-run with --yes to execute the change set, or with --no-execute to keep it for review")
-		return fmt.Errorf("%w: execute change set %s on stack %s", ErrNeedsConsent, cs.Name, cs.StackName)
+	if r.d.Prompt == nil {
+		fmt.Fprintln(log, "not executed: no terminal to ask for consent on")
+		return &ConsentError{Needed: ToExecute, StackName: cs.StackName, ChangeSet: cs.Name}
 	}
-	ok, err := d.ask(w, func() (bool, error) {
-		return d.Prompt.Confirm(ctx, fmt.Sprintf("Execute change set %s on stack %s?", cs.Name, cs.StackName))
+	ok, err := r.d.ask(r.w, func() (bool, error) {
+		return r.d.Prompt.Confirm(ctx, fmt.Sprintf("Execute change set %s on stack %s?", cs.Name, cs.StackName))
 	})
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: change set %s not executed", ErrDeclined, cs.Name)
+		return &ConsentError{Needed: ToExecute, Declined: true, StackName: cs.StackName, ChangeSet: cs.Name}
 	}
 	return nil
 }
@@ -189,11 +244,11 @@ func (d *Deployer) ask(w *waiter, f func() (bool, error)) (bool, error) {
 }
 
 // execute runs the change set and follows the stack to its final status.
-func (d *Deployer) execute(ctx context.Context, w *waiter, cs *ChangeSet, res *Result) error {
-	marker, err := d.newestEvent(ctx, cs.StackID)
+func (r *run) execute(ctx context.Context, cs *ChangeSet, res *Result) error {
+	d := r.d
+	marker, err := r.newestEvent(ctx, cs.StackID)
 	if err != nil {
-		d.cleanup(ctx, cs)
-		return err
+		return r.abandon(ctx, err)
 	}
 	op := &operation{
 		stackName: cs.StackName,
@@ -211,30 +266,32 @@ func (d *Deployer) execute(ctx context.Context, w *waiter, cs *ChangeSet, res *R
 		op.resources[c.LogicalID] = c.Type
 	}
 	fmt.Fprintf(d.log(), "executing change set %s on stack %s\n", cs.Name, cs.StackName)
-	_, err = d.CFN.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+	_, err = r.cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
 		ChangeSetName:      aws.String(cs.ID),
 		ClientRequestToken: aws.String(d.token("execute")),
 	})
-	switch {
-	case err == nil:
-	case isClientFault(err):
-		// Rejected: nothing started, so nothing is left to block the next run.
-		err = wrapAWS("execute change set "+cs.Name, err)
-		d.cleanup(ctx, cs)
-		return err
-	case interrupted(err):
-		// The request may have gone through: ask whether it did.
-		if d.notStarted(ctx, cs) {
-			fmt.Fprintf(d.log(), "interrupted before CloudFormation started change set %s\n", cs.Name)
-			d.cleanup(ctx, cs)
-			return fmt.Errorf("execute change set %s: %w", cs.Name, err)
+	if err != nil {
+		err = fmt.Errorf("execute change set %s: %w", cs.Name, err)
+		if notSent(err) {
+			return r.abandon(ctx, err)
 		}
-		return d.goesOn(w, op, err)
-	default:
-		return wrapAWS("execute change set "+cs.Name, err)
+		// The request may have gone through, whatever the answer: ask.
+		switch started, serr := r.started(ctx, cs); {
+		case serr != nil:
+			log := d.log()
+			fmt.Fprintf(log, "could not find out whether CloudFormation started change set %s: %v\n", cs.Name, serr)
+			fmt.Fprintf(log, "  see: aws cloudformation describe-change-set --stack-name %s --change-set-name %s\n", cs.StackName, cs.Name)
+			return err
+		case !started:
+			return r.abandon(ctx, err)
+		case interrupted(err) || timedOut(err):
+			res.Executed = true
+			return r.stopped(ctx, op, err)
+		}
+		fmt.Fprintf(d.log(), "CloudFormation started change set %s all the same (%v); following it\n", cs.Name, err)
 	}
 	res.Executed = true
-	st, failed, err := d.follow(ctx, w, op)
+	st, failed, err := r.follow(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -327,13 +384,4 @@ func (d *Deployer) rand() io.Reader {
 		return rand.Reader
 	}
 	return d.Rand
-}
-
-// notStarted reports whether the change set is still AVAILABLE, that is an
-// interrupted ExecuteChangeSet never reached CloudFormation.
-func (d *Deployer) notStarted(ctx context.Context, cs *ChangeSet) bool {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	out, err := d.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})
-	return err == nil && out.ExecutionStatus == types.ExecutionStatusAvailable
 }

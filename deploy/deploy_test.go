@@ -346,7 +346,11 @@ func TestDeployRollbackComplete(t *testing.T) {
 		checkText(t, "Out", out.String(), "")
 		checkText(t, "Log", log.String(), "stack web is ROLLBACK_COMPLETE: it cannot be updated, only deleted and created again\n"+
 			"  reason: The following resource(s) failed to create: [VPC].\n"+
-			"not deleted: re-run with --recreate to delete the stack and create it again, or delete it with cfngen destroy\n")
+			"not deleted: no terminal to ask for consent on\n")
+		var ce *ConsentError
+		if !errors.As(err, &ce) || ce.Needed != ToRecreate || ce.Status != "ROLLBACK_COMPLETE" {
+			t.Errorf("error %#v, want a ConsentError ToRecreate of ROLLBACK_COMPLETE", err)
+		}
 	})
 	t.Run("declined at the prompt", func(t *testing.T) {
 		s := setup(t)

@@ -14,7 +14,8 @@ import (
 
 // Destroy deletes a stack and all its resources after listing them on Out.
 // It needs yes, or the stack name typed at the prompt; without either it
-// returns ErrNeedsConsent. It follows the deletion until DELETE_COMPLETE.
+// returns a *ConsentError. It follows the deletion until DELETE_COMPLETE.
+// A stack that does not exist gives ErrStackNotFound.
 func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) error {
 	if err := d.ready(); err != nil {
 		return err
@@ -22,14 +23,15 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 	if err := config.ValidStackName(stackName); err != nil {
 		return err
 	}
-	st, err := d.describeStack(ctx, stackName)
+	r := d.newRun(stackName, 0)
+	st, err := describeStack(ctx, r.cfn, stackName)
 	if err != nil {
 		return err
 	}
 	if st == nil {
 		return fmt.Errorf("%w: stack %s does not exist", ErrStackNotFound, stackName)
 	}
-	resources, err := d.listResources(ctx, stackName, aws.ToString(st.StackId))
+	resources, err := r.listResources(ctx, stackName, aws.ToString(st.StackId))
 	if err != nil {
 		return err
 	}
@@ -49,23 +51,24 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 		noun = "resource"
 	}
 	fmt.Fprintf(d.out(), "%d %s to delete with stack %s\n", len(resources), noun, stackName)
-	w := d.newWaiter(0)
 	if !yes {
+		refused := &ConsentError{Needed: ToDestroy, StackName: stackName}
 		if d.Prompt == nil {
-			fmt.Fprintln(d.log(), "not deleted: no terminal to ask on; re-run with --yes to delete the stack")
-			return fmt.Errorf("%w: delete stack %s", ErrNeedsConsent, stackName)
+			fmt.Fprintln(d.log(), "not deleted: no terminal to ask for consent on")
+			return refused
 		}
-		ok, err := d.ask(w, func() (bool, error) {
+		ok, err := d.ask(r.w, func() (bool, error) {
 			return d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s and the resources above? Type the stack name to confirm", stackName), stackName)
 		})
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return fmt.Errorf("%w: stack %s not deleted", ErrDeclined, stackName)
+			refused.Declined = true
+			return refused
 		}
 	}
-	if err := d.deleteStack(ctx, w, st, byID); err != nil {
+	if err := r.deleteStack(ctx, st, byID); err != nil {
 		return err
 	}
 	fmt.Fprintf(d.log(), "deleted stack %s\n", stackName)
@@ -73,13 +76,13 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 }
 
 // listResources returns every resource of the stack.
-func (d *Deployer) listResources(ctx context.Context, stackName, stackID string) ([]types.StackResourceSummary, error) {
+func (r *run) listResources(ctx context.Context, stackName, stackID string) ([]types.StackResourceSummary, error) {
 	var all []types.StackResourceSummary
 	in := &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)}
 	for {
-		out, err := d.CFN.ListStackResources(ctx, in)
+		out, err := r.cfn.ListStackResources(ctx, in)
 		if err != nil {
-			return nil, wrapAWS("list resources of stack "+stackName, err)
+			return nil, fmt.Errorf("list resources of stack %s: %w", stackName, err)
 		}
 		all = append(all, out.StackResourceSummaries...)
 		if out.NextToken == nil {

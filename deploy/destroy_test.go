@@ -94,7 +94,9 @@ func TestDestroyConsent(t *testing.T) {
 		}
 		check(t, "mutations", s.mutations(), []string(nil))
 		checkText(t, "Out", out.String(), destroyTable)
-		checkText(t, "Log", log.String(), "not deleted: no terminal to ask on; re-run with --yes to delete the stack\n")
+		checkText(t, "Log", log.String(), "not deleted: no terminal to ask for consent on\n")
+		var ce *ConsentError
+		check(t, "ConsentError", errors.As(err, &ce) && ce.Needed == ToDestroy, true)
 	})
 	t.Run("declined", func(t *testing.T) {
 		s := newSim(t)

@@ -62,7 +62,9 @@ func TestDiffNeverDeletesAStack(t *testing.T) {
 	if !errors.Is(err, ErrStackState) {
 		t.Fatalf("Diff: %v, want ErrStackState", err)
 	}
-	check(t, "error", err.Error(), "stack cannot be updated: stack web is ROLLBACK_COMPLETE; cfngen deploy --recreate deletes it and creates it again")
+	check(t, "error", err.Error(), "stack cannot be updated: stack web is ROLLBACK_COMPLETE: it can only be deleted and created again")
+	var se *StackStateError
+	check(t, "StackStateError", errors.As(err, &se) && se.Deletable && se.Status == "ROLLBACK_COMPLETE", true)
 	check(t, "mutations", s.mutations(), []string(nil))
 }
 

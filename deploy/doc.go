@@ -9,23 +9,42 @@
 // [Deployer.Diff] only creates, prints and deletes a change set;
 // [Deployer.Destroy] deletes a stack; [Deployer.Outputs] reads its outputs.
 //
-// Nothing is deleted or replaced without consent. A change set that removes
-// a resource or may replace one needs [Input].AllowReplacement or the stack
-// name typed at the [Prompter], even with [Input].Yes; any other change set
-// needs Yes or a yes at the prompt. Without a terminal (a nil Prompt) the
-// Deployer never waits for an answer: it stops and returns [ErrNeedsConsent] (or
-// [ErrReplacementRefused]).
-// A change set that will not be executed is deleted, with the empty stack of
-// a first create, so that nothing blocks the next run.
+// Nothing is deleted or replaced without consent, and the guard fails
+// closed: a change set that removes a resource or may replace one, or of
+// which CloudFormation does not say whether it replaces one ([Change.Risk]),
+// needs [Input].AllowReplacement or the stack name typed at the [Prompter],
+// even with [Input].Yes; any other change set needs Yes or a yes at the
+// prompt. Without a terminal (a nil Prompt) the Deployer never waits for an
+// answer: it stops with a [*ConsentError].
+//
+// A run removes what it made, and only that, when its change set will not
+// be executed, whatever the cause: no consent, an error, an interrupt, the
+// timeout, an Out that cannot be written. It tells its own stack from
+// another by ID: a CREATE change set reuses a stack left in
+// REVIEW_IN_PROGRESS, as CloudFormation does, and that stack, and the change
+// sets on it, are left alone. When the answer to CreateChangeSet is lost,
+// it looks for the change set by name for a while; it waits for a change
+// set that CloudFormation still computes before deleting it. Clean-up runs
+// on a context of its own with a bound of its own. After any failure once a
+// change set exists, it asks CloudFormation what happened and says it on
+// Log: the execution runs (it follows it), the change set is left (with the
+// commands to execute or delete it), or it was removed. After an interrupt
+// or the timeout during an execution, it reads the stack's status again and
+// says how it stands.
+//
+// Every AWS call of a run is bounded by [Input].Timeout; the HTTP client's
+// own timeouts bound each request. A failed call comes back as a
+// [*CallError], whose message says in plain words what went wrong (no
+// credentials, access denied to an action, an unknown host, no answer from
+// an endpoint) and which matches sentinels such as [ErrCredentials] and
+// [ErrUnreachable]. Other outcomes are typed too: [ErrNoChanges],
+// [*StackStateError], [*StoppedError], [ErrFailed]; an interrupt matches
+// [context.Canceled]. The package never names command-line flags: a command
+// line turns these into its own hints.
 //
 // The Deployer polls with its own schedule (at once, then from 200 ms
 // growing by half up to 5 s) rather than the SDK waiters, and reads the
 // final status again: a rollback is a failure, [ErrFailed].
-//
-// Outcomes that a command line maps to exit codes are returned as errors
-// wrapping exported sentinels such as [ErrNoChanges], [ErrNeedsConsent] and
-// [ErrFailed]; an interrupt returns an error wrapping [context.Canceled].
-// Messages from the AWS APIs are shown as they are.
 //
 // The package talks to CloudFormation through the narrow [API] interface and
 // to S3 through [Uploader], both satisfied by the aws-sdk-go-v2 clients.

@@ -3,13 +3,19 @@ package deploy
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 )
 
-// Errors that a command line maps to exit codes. Returned errors wrap them:
-// test with [errors.Is].
+// Errors that a command line maps to exit codes and hints. Returned errors
+// wrap them, or are types that match them: test with [errors.Is].
 var (
 	// ErrNoChanges: the template and parameters match the stack. The empty
 	// change set has been deleted.
@@ -18,13 +24,14 @@ var (
 	ErrDeclined = errors.New("declined")
 	// ErrNeedsConsent: consent was needed and there was no terminal to ask on.
 	ErrNeedsConsent = errors.New("consent needed")
-	// ErrReplacementRefused: the change set removes or replaces resources and
-	// that was not allowed.
+	// ErrReplacementRefused: the change set removes or may replace resources
+	// and that was not allowed.
 	ErrReplacementRefused = errors.New("replacement refused")
 	// ErrFailed: CloudFormation could not create the change set, or the stack
 	// operation failed (a rollback counts as a failure).
 	ErrFailed = errors.New("deploy failed")
-	// ErrTimeout: the wait ran out of time; CloudFormation goes on.
+	// ErrTimeout: the Input's timeout, or a deadline of the caller's
+	// context, ran out. CloudFormation goes on with what it was doing.
 	ErrTimeout = errors.New("timed out")
 	// ErrTemplateTooLarge: the template is over 51,200 bytes and no S3 bucket
 	// was given.
@@ -32,32 +39,234 @@ var (
 	// ErrStackNotFound: the stack does not exist.
 	ErrStackNotFound = errors.New("stack not found")
 	// ErrStackState: the stack is in a state from which it cannot be updated
-	// without a step outside cfngen, such as UPDATE_ROLLBACK_FAILED.
+	// without a step outside this package, such as UPDATE_ROLLBACK_FAILED.
 	ErrStackState = errors.New("stack cannot be updated")
+
+	// ErrCredentials: an AWS call failed for want of credentials, or AWS
+	// rejected them (invalid or expired).
+	ErrCredentials = errors.New("no usable AWS credentials")
+	// ErrAccessDenied: the credentials may not make a call; the
+	// [CallError] names it.
+	ErrAccessDenied = errors.New("access denied")
+	// ErrUnknownHost: the endpoint's host name does not exist in DNS,
+	// which for an AWS endpoint usually means an unknown region.
+	ErrUnknownHost = errors.New("unknown host")
+	// ErrUnreachable: no answer from the endpoint: a DNS failure, a
+	// connection refused or reset, or no answer in time. ErrUnknownHost
+	// errors match it too.
+	ErrUnreachable = errors.New("endpoint unreachable")
 )
 
-// awsError names the operation that failed and shows the API's own code and
-// message rather than the SDK's long wrapper text.
-type awsError struct {
-	op  string
-	err error
+// CallError is an AWS call that failed. Its message says in plain words
+// what went wrong: the API's code and message, or what happened on the
+// network. Err keeps the SDK's error with all its detail.
+//
+// It matches, with [errors.Is], [ErrCredentials], [ErrAccessDenied],
+// [ErrUnknownHost] or [ErrUnreachable] by its cause, [ErrTimeout] when the
+// call was cut short by a deadline, and [context.Canceled] when by an
+// interrupt.
+type CallError struct {
+	Service  string        // "cloudformation" or "s3"
+	Op       string        // the API operation, such as "CreateChangeSet"
+	Waited   time.Duration // from the call to its failure, retries included
+	Attempts int           // tries made, when the SDK gave up after several; else 0
+	Err      error
+
+	stopped error // the call's context had ended: context.Canceled or DeadlineExceeded
+	notSent bool  // the context had ended before the call: nothing was sent
 }
 
-func (e *awsError) Error() string {
+type cause int
+
+const (
+	causeOther cause = iota
+	causeStopped
+	causeCredentials
+	causeDenied
+	causeAPI
+	causeHTTP
+	causeNoHost
+	causeDNS
+	causeRefused
+	causeReset
+	causeNoAnswer
+)
+
+// credentialCodes are the API error codes that reject the credentials
+// themselves.
+var credentialCodes = map[string]bool{
+	"InvalidClientTokenId":        true,
+	"UnrecognizedClientException": true,
+	"SignatureDoesNotMatch":       true,
+	"InvalidAccessKeyId":          true,
+	"ExpiredToken":                true,
+	"ExpiredTokenException":       true,
+	"MissingAuthenticationToken":  true,
+}
+
+var deniedCodes = map[string]bool{
+	"AccessDenied":          true,
+	"AccessDeniedException": true,
+	"UnauthorizedOperation": true,
+}
+
+func (e *CallError) cause() cause {
 	var ae smithy.APIError
-	if errors.As(e.err, &ae) && ae.ErrorMessage() != "" {
-		return e.op + ": " + ae.ErrorCode() + ": " + ae.ErrorMessage()
+	var dns *net.DNSError
+	var te interface{ Timeout() bool }
+	var re interface{ HTTPStatusCode() int }
+	switch {
+	case e.stopped != nil:
+		return causeStopped
+	// The words of the SDK's generated auth middleware when the credentials
+	// provider fails: none found, an expired SSO token, ...
+	case strings.Contains(e.Err.Error(), "get identity: "):
+		return causeCredentials
+	case errors.As(e.Err, &ae) && credentialCodes[ae.ErrorCode()]:
+		return causeCredentials
+	case errors.As(e.Err, &ae) && deniedCodes[ae.ErrorCode()]:
+		return causeDenied
+	case errors.As(e.Err, &ae):
+		return causeAPI
+	case errors.As(e.Err, &dns) && dns.IsNotFound:
+		return causeNoHost
+	case errors.As(e.Err, &dns):
+		return causeDNS
+	case errors.Is(e.Err, syscall.ECONNREFUSED):
+		return causeRefused
+	case errors.Is(e.Err, syscall.ECONNRESET), errors.Is(e.Err, syscall.EPIPE):
+		return causeReset
+	case errors.As(e.Err, &te) && te.Timeout():
+		return causeNoAnswer
+	case errors.As(e.Err, &re) && re.HTTPStatusCode() > 0:
+		return causeHTTP
 	}
-	return e.op + ": " + e.err.Error()
+	return causeOther
 }
 
-func (e *awsError) Unwrap() error { return e.err }
-
-func wrapAWS(op string, err error) error {
-	if err == nil {
-		return nil
+// Is matches the sentinels of the cause; see [CallError].
+func (e *CallError) Is(target error) bool {
+	c := e.cause()
+	switch target {
+	case ErrCredentials:
+		return c == causeCredentials
+	case ErrAccessDenied:
+		return c == causeDenied
+	case ErrUnknownHost:
+		return c == causeNoHost
+	case ErrUnreachable:
+		return c == causeNoHost || c == causeDNS || c == causeRefused || c == causeReset || c == causeNoAnswer
+	case ErrTimeout:
+		return errors.Is(e.stopped, context.DeadlineExceeded)
+	case context.Canceled:
+		return errors.Is(e.stopped, context.Canceled)
 	}
-	return &awsError{op: op, err: err}
+	return false
+}
+
+func (e *CallError) Unwrap() error { return e.Err }
+
+// Action names the call as IAM does, such as cloudformation:CreateChangeSet.
+func (e *CallError) Action() string { return e.Service + ":" + e.Op }
+
+// Endpoint returns the scheme and host the call went to, when the error
+// says.
+func (e *CallError) Endpoint() string {
+	var ue *url.Error
+	if errors.As(e.Err, &ue) {
+		if u, err := url.Parse(ue.URL); err == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	var oe *net.OpError
+	if errors.As(e.Err, &oe) && oe.Addr != nil {
+		return oe.Addr.String()
+	}
+	return ""
+}
+
+func (e *CallError) Error() string {
+	var ae smithy.APIError
+	var dns *net.DNSError
+	var re interface{ HTTPStatusCode() int }
+	where := e.Endpoint()
+	if where == "" {
+		where = "the endpoint"
+	}
+	switch e.cause() {
+	case causeStopped:
+		if errors.Is(e.stopped, context.Canceled) {
+			return "interrupted"
+		}
+		if e.notSent {
+			return ErrTimeout.Error()
+		}
+		return fmt.Sprintf("no answer from %s in %s: %s", where, e.waited(), ErrTimeout)
+	case causeCredentials:
+		if errors.As(e.Err, &ae) {
+			return "AWS rejected the credentials: " + ae.ErrorCode() + ": " + ae.ErrorMessage()
+		}
+		if strings.Contains(e.Err.Error(), "IMDS") {
+			// The default chain ran out: environment, config files, SSO,
+			// containers and, last, the instance metadata service.
+			return "no AWS credentials found (environment, AWS config files, SSO, EC2 instance metadata)"
+		}
+		msg := e.Err.Error()
+		return "cannot get AWS credentials: " + msg[strings.LastIndex(msg, "get identity: ")+len("get identity: "):]
+	case causeDenied:
+		errors.As(e.Err, &ae)
+		return fmt.Sprintf("access denied to %s: %s", e.Action(), ae.ErrorMessage())
+	case causeAPI:
+		errors.As(e.Err, &ae)
+		if ae.ErrorMessage() == "" {
+			return ae.ErrorCode()
+		}
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	case causeNoHost:
+		errors.As(e.Err, &dns)
+		return "unknown host " + dns.Name
+	case causeDNS:
+		errors.As(e.Err, &dns)
+		return "cannot look up " + dns.Name + ": " + dns.Err
+	case causeRefused:
+		return "connection refused by " + where + e.tries()
+	case causeReset:
+		return "connection to " + where + " broken" + e.tries()
+	case causeNoAnswer:
+		return fmt.Sprintf("no answer from %s in %s%s", where, e.waited(), e.tries())
+	case causeHTTP:
+		errors.As(e.Err, &re)
+		return fmt.Sprintf("HTTP %d from %s%s, with an answer that could not be read", re.HTTPStatusCode(), where, e.tries())
+	}
+	var ue *url.Error
+	if errors.As(e.Err, &ue) {
+		return "request to " + where + " failed: " + ue.Err.Error()
+	}
+	return e.Err.Error()
+}
+
+func (e *CallError) waited() time.Duration {
+	if e.Waited < time.Second {
+		return e.Waited.Round(time.Millisecond)
+	}
+	return e.Waited.Round(100 * time.Millisecond)
+}
+
+func (e *CallError) tries() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf(" (%d tries)", e.Attempts)
+	}
+	return ""
+}
+
+// newCallError builds the CallError of a failed call.
+func newCallError(service, op string, waited time.Duration, err, stopped error) *CallError {
+	ce := &CallError{Service: service, Op: op, Waited: waited, Err: err, stopped: stopped}
+	var me *retry.MaxAttemptsError
+	if errors.As(err, &me) {
+		ce.Attempts = me.Attempt
+	}
+	return ce
 }
 
 // apiMessage returns the API error's message, or "" when err is not one.
@@ -69,12 +278,19 @@ func apiMessage(err error) string {
 	return ""
 }
 
+// apiCode returns the API error's code, or "" when err is not one.
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
 // isStackMissing reports whether err says the stack does not exist.
 // CloudFormation has no dedicated code: it is a ValidationError.
 func isStackMissing(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" &&
-		strings.Contains(ae.ErrorMessage(), "does not exist")
+	return apiCode(err) == "ValidationError" && strings.Contains(apiMessage(err), "does not exist")
 }
 
 // isClientFault reports whether the API rejected the request itself, so that
@@ -89,15 +305,29 @@ func isClientFault(err error) bool {
 	return errors.As(err, &re) && re.HTTPStatusCode() >= 400 && re.HTTPStatusCode() < 500
 }
 
+// notSent reports whether err comes from a call that was never sent,
+// because the context had already ended.
+func notSent(err error) bool {
+	var ce *CallError
+	return errors.As(err, &ce) && ce.notSent
+}
+
 // interrupted reports whether err comes from a cancelled context.
 func interrupted(err error) bool {
 	return errors.Is(err, context.Canceled)
 }
 
 // timedOut reports whether err comes from the Input's timeout or from a
-// deadline on the caller's context.
+// deadline on the caller's context, and not from a network timeout.
 func timedOut(err error) bool {
-	return errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
+	if errors.Is(err, ErrTimeout) {
+		return true
+	}
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return false // an HTTP timeout also matches DeadlineExceeded
+	}
+	return errors.Is(err, context.DeadlineExceeded)
 }
 
 // asTimeout turns a deadline error into msg wrapping ErrTimeout and err.
@@ -114,3 +344,111 @@ type timeoutError struct {
 
 func (e *timeoutError) Error() string   { return e.msg + ": " + ErrTimeout.Error() }
 func (e *timeoutError) Unwrap() []error { return []error{ErrTimeout, e.cause} }
+
+// Consent names what a [ConsentError] was about.
+type Consent int
+
+const (
+	// ToExecute: execute a change set.
+	ToExecute Consent = iota
+	// ToReplace: execute a change set that removes resources or may replace
+	// them, which needs [Input].AllowReplacement or a typed confirmation.
+	ToReplace
+	// ToRecreate: delete a stack that cannot be updated, to create it again
+	// ([Input].AllowDeleteRollbackComplete).
+	ToRecreate
+	// ToDestroy: delete a stack.
+	ToDestroy
+)
+
+// ConsentError is an operation that was not done for want of consent. It
+// matches [ErrNeedsConsent] when there was no terminal to ask on,
+// [ErrDeclined] when the user said no, and [ErrReplacementRefused] for
+// every refused ToReplace.
+type ConsentError struct {
+	Needed    Consent
+	Declined  bool // asked, and the user did not consent
+	StackName string
+	ChangeSet string   // the change set not executed; "" for a deletion
+	Status    string   // with ToRecreate: the stack's status
+	Risky     []Change // with ToReplace: the changes that needed consent
+}
+
+func (e *ConsentError) Is(target error) bool {
+	switch target {
+	case ErrNeedsConsent:
+		return !e.Declined
+	case ErrDeclined:
+		return e.Declined && e.Needed != ToReplace
+	case ErrReplacementRefused:
+		return e.Needed == ToReplace
+	}
+	return false
+}
+
+func (e *ConsentError) Error() string {
+	switch e.Needed {
+	case ToReplace:
+		return fmt.Sprintf("%s: change set %s removes or may replace resources of stack %s", ErrReplacementRefused, e.ChangeSet, e.StackName)
+	case ToRecreate:
+		if e.Declined {
+			return fmt.Sprintf("%s: stack %s (%s) not deleted", ErrDeclined, e.StackName, e.Status)
+		}
+		return fmt.Sprintf("%s: delete stack %s (%s) before creating it again", ErrNeedsConsent, e.StackName, e.Status)
+	case ToDestroy:
+		if e.Declined {
+			return fmt.Sprintf("%s: stack %s not deleted", ErrDeclined, e.StackName)
+		}
+		return fmt.Sprintf("%s: delete stack %s", ErrNeedsConsent, e.StackName)
+	}
+	if e.Declined {
+		return fmt.Sprintf("%s: change set %s not executed", ErrDeclined, e.ChangeSet)
+	}
+	return fmt.Sprintf("%s: execute change set %s on stack %s", ErrNeedsConsent, e.ChangeSet, e.StackName)
+}
+
+// StackStateError is a stack that cannot be updated as it is. It matches
+// [ErrStackState].
+type StackStateError struct {
+	StackName string
+	Status    string
+	// Deletable: the stack can be deleted and created again
+	// (ROLLBACK_COMPLETE and the like); else it needs a step such as
+	// continue-update-rollback.
+	Deletable bool
+}
+
+func (e *StackStateError) Is(target error) bool { return target == ErrStackState }
+
+func (e *StackStateError) Error() string {
+	if e.Deletable {
+		return fmt.Sprintf("%s: stack %s is %s: it can only be deleted and created again", ErrStackState, e.StackName, e.Status)
+	}
+	return fmt.Sprintf("%s: stack %s is %s: fix the cause, run aws cloudformation continue-update-rollback --stack-name %s, then deploy again",
+		ErrStackState, e.StackName, e.Status, e.StackName)
+}
+
+// StoppedError says that the Deployer stopped following a stack operation,
+// on an interrupt, a timeout or a failed call, while CloudFormation goes on
+// with it. Status was read from CloudFormation after stopping. It unwraps
+// to the cause: [context.Canceled], [ErrTimeout] or a [CallError].
+type StoppedError struct {
+	StackName string
+	Status    string // "" when it could not be read
+	Done      bool   // the operation had ended by then
+	Err       error
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+func (e *StoppedError) Error() string {
+	switch {
+	case interrupted(e.Err):
+		return fmt.Sprintf("stopped waiting for stack %s: %v", e.StackName, context.Canceled)
+	case timedOut(e.Err) && e.Status != "" && !e.Done:
+		return fmt.Sprintf("stack %s still %s: %s", e.StackName, e.Status, ErrTimeout)
+	case timedOut(e.Err) && e.Status != "":
+		return fmt.Sprintf("stack %s is %s, but the wait %s", e.StackName, e.Status, ErrTimeout)
+	}
+	return fmt.Sprintf("stopped following stack %s: %v", e.StackName, e.Err)
+}

@@ -32,6 +32,16 @@ var _ API = (*fakeAPI)(nil)
 
 var errUnexpected = errors.New("unexpected call")
 
+// begin records a call, unless its context has ended: then, like the SDK,
+// it fails at once and sends nothing.
+func (f *fakeAPI) begin(ctx context.Context, op string, key *string, extra ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.record(op, key, extra...)
+	return nil
+}
+
 func (f *fakeAPI) record(op string, key *string, extra ...string) {
 	s := ""
 	if key != nil {
@@ -50,7 +60,9 @@ func (f *fakeAPI) record(op string, key *string, extra ...string) {
 }
 
 func (f *fakeAPI) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
-	f.record("DescribeStacks", in.StackName)
+	if err := f.begin(ctx, "DescribeStacks", in.StackName); err != nil {
+		return nil, err
+	}
 	if f.DescribeStacksFunc == nil {
 		return nil, errUnexpected
 	}
@@ -58,7 +70,9 @@ func (f *fakeAPI) DescribeStacks(ctx context.Context, in *cloudformation.Describ
 }
 
 func (f *fakeAPI) DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error) {
-	f.record("DescribeStackEvents", in.StackName, tokenArg(in.NextToken))
+	if err := f.begin(ctx, "DescribeStackEvents", in.StackName, tokenArg(in.NextToken)); err != nil {
+		return nil, err
+	}
 	if f.DescribeStackEventsFunc == nil {
 		return nil, errUnexpected
 	}
@@ -66,7 +80,9 @@ func (f *fakeAPI) DescribeStackEvents(ctx context.Context, in *cloudformation.De
 }
 
 func (f *fakeAPI) ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
-	f.record("ListStackResources", in.StackName, tokenArg(in.NextToken))
+	if err := f.begin(ctx, "ListStackResources", in.StackName, tokenArg(in.NextToken)); err != nil {
+		return nil, err
+	}
 	if f.ListStackResourcesFunc == nil {
 		return nil, errUnexpected
 	}
@@ -74,7 +90,9 @@ func (f *fakeAPI) ListStackResources(ctx context.Context, in *cloudformation.Lis
 }
 
 func (f *fakeAPI) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error) {
-	f.record("CreateChangeSet", in.StackName, string(in.ChangeSetType))
+	if err := f.begin(ctx, "CreateChangeSet", in.StackName, string(in.ChangeSetType)); err != nil {
+		return nil, err
+	}
 	if f.CreateChangeSetFunc == nil {
 		return nil, errUnexpected
 	}
@@ -82,7 +100,9 @@ func (f *fakeAPI) CreateChangeSet(ctx context.Context, in *cloudformation.Create
 }
 
 func (f *fakeAPI) DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error) {
-	f.record("DescribeChangeSet", in.ChangeSetName, tokenArg(in.NextToken))
+	if err := f.begin(ctx, "DescribeChangeSet", in.ChangeSetName, tokenArg(in.NextToken)); err != nil {
+		return nil, err
+	}
 	if f.DescribeChangeSetFunc == nil {
 		return nil, errUnexpected
 	}
@@ -90,7 +110,9 @@ func (f *fakeAPI) DescribeChangeSet(ctx context.Context, in *cloudformation.Desc
 }
 
 func (f *fakeAPI) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error) {
-	f.record("ExecuteChangeSet", in.ChangeSetName)
+	if err := f.begin(ctx, "ExecuteChangeSet", in.ChangeSetName); err != nil {
+		return nil, err
+	}
 	if f.ExecuteChangeSetFunc == nil {
 		return nil, errUnexpected
 	}
@@ -98,7 +120,9 @@ func (f *fakeAPI) ExecuteChangeSet(ctx context.Context, in *cloudformation.Execu
 }
 
 func (f *fakeAPI) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error) {
-	f.record("DeleteChangeSet", in.ChangeSetName)
+	if err := f.begin(ctx, "DeleteChangeSet", in.ChangeSetName); err != nil {
+		return nil, err
+	}
 	if f.DeleteChangeSetFunc == nil {
 		return nil, errUnexpected
 	}
@@ -106,7 +130,9 @@ func (f *fakeAPI) DeleteChangeSet(ctx context.Context, in *cloudformation.Delete
 }
 
 func (f *fakeAPI) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
-	f.record("DeleteStack", in.StackName)
+	if err := f.begin(ctx, "DeleteStack", in.StackName); err != nil {
+		return nil, err
+	}
 	if f.DeleteStackFunc == nil {
 		return nil, errUnexpected
 	}

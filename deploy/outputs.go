@@ -23,7 +23,7 @@ func (d *Deployer) Outputs(ctx context.Context, stackName string) ([]Output, err
 	if err := d.ready(); err != nil {
 		return nil, err
 	}
-	st, err := d.describeStack(ctx, stackName)
+	st, err := describeStack(ctx, d.newRun(stackName, 0).cfn, stackName)
 	if err != nil {
 		return nil, err
 	}

@@ -27,12 +27,15 @@ type operation struct {
 
 // follow prints the operation's events and progress until the stack leaves
 // *_IN_PROGRESS, and returns the stack as read last (by ID: a deleted stack
-// is not found by name) and the failed resource events.
-func (d *Deployer) follow(ctx context.Context, w *waiter, op *operation) (*types.Stack, []types.StackEvent, error) {
+// is not found by name) and the failed resource events. When it stops
+// before (an interrupt, the timeout, a failed call), it says how the stack
+// stands and returns a *StoppedError.
+func (r *run) follow(ctx context.Context, op *operation) (*types.Stack, []types.StackEvent, error) {
+	d := r.d
 	p := d.newProgress(op)
 	var stack *types.Stack
-	err := w.poll(ctx, func(ctx context.Context) (bool, error) {
-		st, err := d.describeStack(ctx, op.stackID)
+	err := r.w.poll(ctx, func(ctx context.Context) (bool, error) {
+		st, err := describeStack(ctx, r.cfn, op.stackID)
 		if err != nil {
 			return false, err
 		}
@@ -40,7 +43,7 @@ func (d *Deployer) follow(ctx context.Context, w *waiter, op *operation) (*types
 			// Some servers drop the record of a deleted stack.
 			st = &types.Stack{StackName: aws.String(op.stackName), StackId: aws.String(op.stackID), StackStatus: types.StackStatusDeleteComplete}
 		}
-		evs, err := d.newEvents(ctx, op)
+		evs, err := r.newEvents(ctx, op)
 		if err != nil {
 			return false, err
 		}
@@ -54,40 +57,58 @@ func (d *Deployer) follow(ctx context.Context, w *waiter, op *operation) (*types
 	})
 	p.clear()
 	if err != nil {
-		return stack, p.failed, d.goesOn(w, op, err)
+		return stack, p.failed, r.stopped(ctx, op, err)
 	}
 	fmt.Fprintf(d.log(), "stack %s: %s in %s\n", op.stackName, d.paint(string(op.status)), p.elapsed())
 	return stack, p.failed, nil
 }
 
-// goesOn tells the user, after an interrupt or a timeout, that CloudFormation
-// goes on without them and how to follow or cancel it.
-func (d *Deployer) goesOn(w *waiter, op *operation, err error) error {
-	if !interrupted(err) && !timedOut(err) {
-		return err
-	}
-	what, cancel := describeOperation(op)
-	log := d.log()
-	if interrupted(err) {
-		fmt.Fprintf(log, "interrupted: CloudFormation goes on with the %s of stack %s (%s)\n", what, op.stackName, op.status)
-	} else {
-		limit := ""
-		if w.timeout > 0 {
-			limit = " after " + w.timeout.String()
+// stopped says, once the run has stopped following op (an interrupt, the
+// timeout or a failed call), how the stack stands, as read from
+// CloudFormation then, and how to follow or cancel what goes on.
+func (r *run) stopped(ctx context.Context, op *operation, cause error) error {
+	log := r.d.log()
+	var lead string
+	switch {
+	case interrupted(cause):
+		lead = "interrupted"
+	case timedOut(cause):
+		lead = "timed out"
+		if r.w.timeout > 0 {
+			lead += " after " + r.w.timeout.String()
 		}
-		fmt.Fprintf(log, "timed out%s: CloudFormation goes on with the %s of stack %s (%s); cfngen left the stack as it is\n",
-			limit, what, op.stackName, op.status)
+	default:
+		lead = fmt.Sprintf("stopped following stack %s (%v)", op.stackName, cause)
 	}
-	follow := "aws cloudformation describe-stack-events --stack-name " + op.stackName
-	if !strings.HasPrefix(string(op.status), "DELETE") {
-		follow = "run cfngen deploy again (it waits for the stack), or " + follow
+	rctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	st, err := describeStack(rctx, r.spare, op.stackID)
+	stop := &StoppedError{StackName: op.stackName, Err: cause}
+	switch {
+	case err != nil:
+		fmt.Fprintf(log, "%s: could not read stack %s: %v\n", lead, op.stackName, err)
+		fmt.Fprintf(log, "  see: aws cloudformation describe-stack-events --stack-name %s\n", op.stackName)
+		return stop
+	case st == nil:
+		st = &types.Stack{StackStatus: types.StackStatusDeleteComplete}
 	}
-	fmt.Fprintf(log, "  follow it: %s\n", follow)
-	fmt.Fprintf(log, "  cancel it: %s\n", cancel)
-	if interrupted(err) {
-		return fmt.Errorf("stopped waiting for stack %s: %w", op.stackName, err)
+	stop.Status = string(st.StackStatus)
+	if !inProgress(st.StackStatus) {
+		stop.Done = true
+		what, _ := describeOperation(&operation{stackName: op.stackName, status: op.begin})
+		fmt.Fprintf(log, "%s: CloudFormation has ended the %s: stack %s is %s\n", lead, what, op.stackName, r.d.paint(stop.Status))
+		return stop
 	}
-	return asTimeout(err, fmt.Sprintf("stack %s still %s", op.stackName, op.status))
+	op.status = st.StackStatus
+	what, cancelHow := describeOperation(op)
+	left := ""
+	if timedOut(cause) {
+		left = "; the stack is left as it is"
+	}
+	fmt.Fprintf(log, "%s: CloudFormation goes on with the %s of stack %s (%s)%s\n", lead, what, op.stackName, stop.Status, left)
+	fmt.Fprintf(log, "  follow it: aws cloudformation describe-stack-events --stack-name %s\n", op.stackName)
+	fmt.Fprintf(log, "  cancel it: %s\n", cancelHow)
+	return stop
 }
 
 // describeOperation names the operation of a stack status and says how it
@@ -104,7 +125,7 @@ func describeOperation(op *operation) (what, cancel string) {
 	case strings.HasPrefix(s, "UPDATE"):
 		return "update", "the update is cleaning up and cannot be cancelled; wait for it to end"
 	case strings.HasPrefix(s, "CREATE"):
-		return "creation", "delete the stack: cfngen destroy, or aws cloudformation delete-stack --stack-name " + op.stackName
+		return "creation", "delete the stack: aws cloudformation delete-stack --stack-name " + op.stackName
 	case strings.HasPrefix(s, "DELETE"):
 		return "deletion", "a deletion cannot be cancelled; wait for it to end"
 	case strings.HasPrefix(s, "IMPORT"):
@@ -119,10 +140,10 @@ func inProgress(s types.StackStatus) bool {
 
 // newestEvent returns the ID of the stack's newest event, the marker from
 // which an operation's events are shown.
-func (d *Deployer) newestEvent(ctx context.Context, stackID string) (string, error) {
-	out, err := d.CFN.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID)})
+func (r *run) newestEvent(ctx context.Context, stackID string) (string, error) {
+	out, err := r.cfn.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID)})
 	if err != nil {
-		return "", wrapAWS("describe stack events", err)
+		return "", fmt.Errorf("describe stack events: %w", err)
 	}
 	if len(out.StackEvents) == 0 {
 		return "", nil
@@ -132,17 +153,17 @@ func (d *Deployer) newestEvent(ctx context.Context, stackID string) (string, err
 
 // newEvents returns, oldest first, the events newer than op.marker, reading
 // pages (newest first) back to it, and moves the marker.
-func (d *Deployer) newEvents(ctx context.Context, op *operation) ([]types.StackEvent, error) {
+func (r *run) newEvents(ctx context.Context, op *operation) ([]types.StackEvent, error) {
 	var fresh []types.StackEvent
 	in := &cloudformation.DescribeStackEventsInput{StackName: aws.String(op.stackID)}
 pages:
 	for {
-		out, err := d.CFN.DescribeStackEvents(ctx, in)
+		out, err := r.cfn.DescribeStackEvents(ctx, in)
 		if isStackMissing(err) {
 			break
 		}
 		if err != nil {
-			return nil, wrapAWS("describe stack events", err)
+			return nil, fmt.Errorf("describe stack events: %w", err)
 		}
 		for _, e := range out.StackEvents {
 			if op.marker != "" && aws.ToString(e.EventId) == op.marker {

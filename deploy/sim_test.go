@@ -30,6 +30,9 @@ type sim struct {
 	csReason  string
 	csPending int // polls that see CREATE_IN_PROGRESS first
 	csPage    int // changes per DescribeChangeSet page; 0: all
+	// csLag: CloudFormation lists a new change set (and the stack that a
+	// CREATE makes) only this long after CreateChangeSet.
+	csLag     time.Duration
 	createErr error
 	execErr   error
 	deleteErr error
@@ -58,6 +61,7 @@ type simStack struct {
 	script    []tick
 	start     time.Time // of the script
 	gone      bool      // deleted: found by ID only
+	visible   time.Time // listed from then on
 }
 
 type simChangeSet struct {
@@ -66,7 +70,29 @@ type simChangeSet struct {
 	typ      types.ChangeSetType
 	changes  []types.Change
 	polls    int
+	pending  int // polls that see CREATE_IN_PROGRESS
+	status   types.ChangeSetStatus
+	reason   string
+	executed bool
 	deleted  bool
+	visible  time.Time // listed from then on
+}
+
+// execStatus is the change set's ExecutionStatus, as CloudFormation gives
+// it: UNAVAILABLE until computed (and for good when it failed), AVAILABLE,
+// then the execution's progress, read from the stack.
+func (cs *simChangeSet) execStatus() types.ExecutionStatus {
+	switch {
+	case cs.executed && inProgress(cs.stack.status):
+		return types.ExecutionStatusExecuteInProgress
+	case cs.executed && strings.Contains(string(cs.stack.status), "ROLLBACK") || cs.executed && strings.HasSuffix(string(cs.stack.status), "FAILED"):
+		return types.ExecutionStatusExecuteFailed
+	case cs.executed:
+		return types.ExecutionStatusExecuteComplete
+	case cs.polls <= cs.pending || cs.status != types.ChangeSetStatusCreateComplete:
+		return types.ExecutionStatusUnavailable
+	}
+	return types.ExecutionStatusAvailable
 }
 
 // tick is one step of a scripted operation: after the given time, the
@@ -208,7 +234,7 @@ func (s *sim) play(st *simStack) {
 
 func (s *sim) find(nameOrID string) *simStack {
 	for _, st := range s.stacks {
-		if st.id == nameOrID || st.name == nameOrID && !st.gone {
+		if !s.clock.Now().Before(st.visible) && (st.id == nameOrID || st.name == nameOrID && !st.gone) {
 			return st
 		}
 	}
@@ -276,13 +302,19 @@ func (s *sim) createChangeSet(_ context.Context, in *cloudformation.CreateChange
 	switch {
 	case in.ChangeSetType == types.ChangeSetTypeCreate && st == nil:
 		st = s.newStack(name, types.StackStatusReviewInProgress)
+		st.visible = s.clock.Now().Add(s.csLag)
 		s.event(st, ev{status: "REVIEW_IN_PROGRESS", reason: "User Initiated"})
 	case in.ChangeSetType == types.ChangeSetTypeCreate && st.status != types.StackStatusReviewInProgress:
 		return nil, apiError("AlreadyExistsException", "Stack ["+name+"] already exists")
 	case st == nil:
 		return nil, missing(name)
 	}
-	cs := &simChangeSet{name: aws.ToString(in.ChangeSetName), stack: st, typ: in.ChangeSetType, changes: s.changes}
+	status := s.csStatus
+	if status == "" {
+		status = types.ChangeSetStatusCreateComplete
+	}
+	cs := &simChangeSet{name: aws.ToString(in.ChangeSetName), stack: st, typ: in.ChangeSetType, changes: s.changes,
+		pending: s.csPending, status: status, reason: s.csReason, visible: s.clock.Now().Add(s.csLag)}
 	cs.id = fmt.Sprintf("%schangeSet/%s/%08x-5e3d-11f0-8b7c-0a1b2c3d4e5f", account, cs.name, len(s.changeSets)+1)
 	s.changeSets[cs.id] = cs
 	return &cloudformation.CreateChangeSetOutput{Id: aws.String(cs.id), StackId: aws.String(st.id)}, nil
@@ -290,18 +322,29 @@ func (s *sim) createChangeSet(_ context.Context, in *cloudformation.CreateChange
 
 func (s *sim) changeSet(nameOrID string) *simChangeSet {
 	for _, cs := range s.changeSets {
-		if (cs.id == nameOrID || cs.name == nameOrID) && !cs.deleted {
+		if (cs.id == nameOrID || cs.name == nameOrID) && !cs.deleted && !s.clock.Now().Before(cs.visible) {
 			return cs
 		}
 	}
 	return nil
 }
 
+func csMissing(nameOrID string) error {
+	return apiError("ChangeSetNotFound", "ChangeSet ["+nameOrID+"] does not exist")
+}
+
+// invalidStatus is CloudFormation's answer to deleting or executing a
+// change set in the wrong state.
+func invalidStatus(msg string) error {
+	return &smithyClientError{apiError("InvalidChangeSetStatus", msg)}
+}
+
 func (s *sim) describeChangeSet(_ context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
 	cs := s.changeSet(aws.ToString(in.ChangeSetName))
 	if cs == nil {
-		return nil, apiError("ChangeSetNotFound", "ChangeSet ["+aws.ToString(in.ChangeSetName)+"] does not exist")
+		return nil, csMissing(aws.ToString(in.ChangeSetName))
 	}
+	s.play(cs.stack)
 	out := &cloudformation.DescribeChangeSetOutput{
 		ChangeSetId:   aws.String(cs.id),
 		ChangeSetName: aws.String(cs.name),
@@ -309,16 +352,16 @@ func (s *sim) describeChangeSet(_ context.Context, in *cloudformation.DescribeCh
 		StackName:     aws.String(cs.stack.name),
 		Status:        types.ChangeSetStatusCreateInProgress,
 	}
-	cs.polls++
-	if in.NextToken == nil && cs.polls <= s.csPending {
+	if in.NextToken == nil {
+		cs.polls++
+	}
+	out.ExecutionStatus = cs.execStatus()
+	if cs.polls <= cs.pending {
 		return out, nil
 	}
-	out.Status = types.ChangeSetStatusCreateComplete
-	if s.csStatus != "" {
-		out.Status = s.csStatus
-	}
-	if s.csReason != "" {
-		out.StatusReason = aws.String(s.csReason)
+	out.Status = cs.status
+	if cs.reason != "" {
+		out.StatusReason = aws.String(cs.reason)
 	}
 	if out.Status != types.ChangeSetStatusCreateComplete {
 		return out, nil
@@ -335,9 +378,19 @@ func (s *sim) executeChangeSet(_ context.Context, in *cloudformation.ExecuteChan
 	}
 	cs := s.changeSet(aws.ToString(in.ChangeSetName))
 	if cs == nil {
-		return nil, apiError("ChangeSetNotFound", "ChangeSet ["+aws.ToString(in.ChangeSetName)+"] does not exist")
+		return nil, csMissing(aws.ToString(in.ChangeSetName))
+	}
+	if st := cs.execStatus(); st != types.ExecutionStatusAvailable {
+		return nil, invalidStatus("ChangeSet [" + cs.id + "] cannot be executed in its current execution status of [" + string(st) + "]")
 	}
 	st := cs.stack
+	cs.executed = true
+	// Executing a change set deletes the stack's other change sets.
+	for _, other := range s.changeSets {
+		if other.stack == st && other != cs {
+			other.deleted = true
+		}
+	}
 	st.status = types.StackStatusUpdateInProgress
 	if cs.typ == types.ChangeSetTypeCreate {
 		st.status = types.StackStatusCreateInProgress
@@ -350,7 +403,14 @@ func (s *sim) executeChangeSet(_ context.Context, in *cloudformation.ExecuteChan
 func (s *sim) deleteChangeSet(_ context.Context, in *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error) {
 	cs := s.changeSet(aws.ToString(in.ChangeSetName))
 	if cs == nil {
-		return nil, apiError("ChangeSetNotFound", "ChangeSet ["+aws.ToString(in.ChangeSetName)+"] does not exist")
+		return nil, csMissing(aws.ToString(in.ChangeSetName))
+	}
+	s.play(cs.stack)
+	switch st := cs.execStatus(); {
+	case cs.polls <= cs.pending:
+		return nil, invalidStatus("Cannot delete ChangeSet in status CREATE_IN_PROGRESS")
+	case st == types.ExecutionStatusExecuteInProgress:
+		return nil, invalidStatus("Cannot delete ChangeSet in status " + string(st))
 	}
 	cs.deleted = true
 	return &cloudformation.DeleteChangeSetOutput{}, nil
@@ -364,6 +424,12 @@ func (s *sim) deleteStack(_ context.Context, in *cloudformation.DeleteStackInput
 	st := s.find(aws.ToString(in.StackName))
 	if st == nil {
 		return &cloudformation.DeleteStackOutput{}, nil
+	}
+	// A stack's change sets go with it.
+	for _, cs := range s.changeSets {
+		if cs.stack == st {
+			cs.deleted = true
+		}
 	}
 	if st.status == types.StackStatusReviewInProgress {
 		st.status, st.gone = types.StackStatusDeleteComplete, true

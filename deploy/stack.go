@@ -11,13 +11,13 @@ import (
 
 // describeStack returns the stack named or identified by nameOrID, or nil
 // when it does not exist.
-func (d *Deployer) describeStack(ctx context.Context, nameOrID string) (*types.Stack, error) {
-	out, err := d.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(nameOrID)})
+func describeStack(ctx context.Context, api API, nameOrID string) (*types.Stack, error) {
+	out, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(nameOrID)})
 	if isStackMissing(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, wrapAWS("describe stack "+nameOrID, err)
+		return nil, fmt.Errorf("describe stack %s: %w", nameOrID, err)
 	}
 	if len(out.Stacks) == 0 {
 		return nil, nil
@@ -38,10 +38,10 @@ var unusable = map[types.StackStatus]bool{
 // returns it, or nil when there is no stack. It waits for an operation in
 // progress and, when mayDelete is set and consent is given, deletes a stack
 // that cannot be updated.
-func (d *Deployer) settle(ctx context.Context, w *waiter, in Input, mayDelete bool) (*types.Stack, error) {
-	log := d.log()
+func (r *run) settle(ctx context.Context, in Input, mayDelete bool) (*types.Stack, error) {
+	log := r.d.log()
 	for {
-		st, err := d.describeStack(ctx, in.StackName)
+		st, err := describeStack(ctx, r.cfn, in.StackName)
 		if err != nil {
 			return nil, err
 		}
@@ -52,26 +52,25 @@ func (d *Deployer) settle(ctx context.Context, w *waiter, in Input, mayDelete bo
 		switch {
 		case inProgress(s):
 			fmt.Fprintf(log, "stack %s is %s: waiting for it to end\n", in.StackName, s)
-			if err := d.attach(ctx, w, st); err != nil {
+			if err := r.attach(ctx, st); err != nil {
 				return nil, err
 			}
 		case unusable[s]:
 			fmt.Fprintf(log, "stack %s is %s: it cannot be updated, only deleted and created again\n", in.StackName, s)
-			if r := aws.ToString(st.StackStatusReason); r != "" {
-				fmt.Fprintf(log, "  reason: %s\n", r)
+			if reason := aws.ToString(st.StackStatusReason); reason != "" {
+				fmt.Fprintf(log, "  reason: %s\n", reason)
 			}
 			if !mayDelete {
-				return nil, fmt.Errorf("%w: stack %s is %s; cfngen deploy --recreate deletes it and creates it again", ErrStackState, in.StackName, s)
+				return nil, &StackStateError{StackName: in.StackName, Status: string(s), Deletable: true}
 			}
-			if err := d.recreateConsent(ctx, w, in, s); err != nil {
+			if err := r.recreateConsent(ctx, in, s); err != nil {
 				return nil, err
 			}
-			if err := d.deleteStack(ctx, w, st, nil); err != nil {
+			if err := r.deleteStack(ctx, st, nil); err != nil {
 				return nil, err
 			}
 		case s == types.StackStatusUpdateRollbackFailed:
-			return nil, fmt.Errorf("%w: stack %s is UPDATE_ROLLBACK_FAILED: fix the cause, run aws cloudformation continue-update-rollback --stack-name %s, then deploy again",
-				ErrStackState, in.StackName, in.StackName)
+			return nil, &StackStateError{StackName: in.StackName, Status: string(s)}
 		default:
 			return st, nil
 		}
@@ -80,31 +79,33 @@ func (d *Deployer) settle(ctx context.Context, w *waiter, in Input, mayDelete bo
 
 // recreateConsent asks whether a stack that cannot be updated may be
 // deleted.
-func (d *Deployer) recreateConsent(ctx context.Context, w *waiter, in Input, s types.StackStatus) error {
+func (r *run) recreateConsent(ctx context.Context, in Input, s types.StackStatus) error {
 	if in.AllowDeleteRollbackComplete {
 		return nil
 	}
-	if d.Prompt == nil {
-		fmt.Fprintln(d.log(), "not deleted: re-run with --recreate to delete the stack and create it again, or delete it with cfngen destroy")
-		return fmt.Errorf("%w: delete stack %s (%s) before creating it again", ErrNeedsConsent, in.StackName, s)
+	refused := &ConsentError{Needed: ToRecreate, StackName: in.StackName, Status: string(s)}
+	if r.d.Prompt == nil {
+		fmt.Fprintln(r.d.log(), "not deleted: no terminal to ask for consent on")
+		return refused
 	}
-	ok, err := d.ask(w, func() (bool, error) {
-		return d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s (%s) and create it again? Type the stack name to confirm", in.StackName, s), in.StackName)
+	ok, err := r.d.ask(r.w, func() (bool, error) {
+		return r.d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s (%s) and create it again? Type the stack name to confirm", in.StackName, s), in.StackName)
 	})
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: stack %s (%s) not deleted", ErrDeclined, in.StackName, s)
+		refused.Declined = true
+		return refused
 	}
 	return nil
 }
 
 // attach follows, from now on, an operation already under way until it
 // ends, however it ends.
-func (d *Deployer) attach(ctx context.Context, w *waiter, st *types.Stack) error {
+func (r *run) attach(ctx context.Context, st *types.Stack) error {
 	id := aws.ToString(st.StackId)
-	marker, err := d.newestEvent(ctx, id)
+	marker, err := r.newestEvent(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -114,25 +115,19 @@ func (d *Deployer) attach(ctx context.Context, w *waiter, st *types.Stack) error
 		begin:     st.StackStatus,
 		status:    st.StackStatus,
 		marker:    marker,
-		start:     d.now(),
+		start:     r.d.now(),
 	}
-	_, _, err = d.follow(ctx, w, op)
+	_, _, err = r.follow(ctx, op)
 	return err
 }
 
 // deleteStack deletes the stack and follows it until DELETE_COMPLETE.
-func (d *Deployer) deleteStack(ctx context.Context, w *waiter, st *types.Stack, resources map[string]string) error {
+func (r *run) deleteStack(ctx context.Context, st *types.Stack, resources map[string]string) error {
+	d := r.d
 	name, id := aws.ToString(st.StackName), aws.ToString(st.StackId)
-	marker, err := d.newestEvent(ctx, id)
+	marker, err := r.newestEvent(ctx, id)
 	if err != nil {
 		return err
-	}
-	_, err = d.CFN.DeleteStack(ctx, &cloudformation.DeleteStackInput{
-		StackName:          aws.String(id),
-		ClientRequestToken: aws.String(d.token("delete")),
-	})
-	if err != nil {
-		return wrapAWS("delete stack "+name, err)
 	}
 	op := &operation{
 		stackName: name,
@@ -144,7 +139,30 @@ func (d *Deployer) deleteStack(ctx context.Context, w *waiter, st *types.Stack, 
 		start:     d.now(),
 	}
 	fmt.Fprintf(d.log(), "deleting stack %s\n", name)
-	final, failed, err := d.follow(ctx, w, op)
+	_, err = r.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{
+		StackName:          aws.String(id),
+		ClientRequestToken: aws.String(d.token("delete")),
+	})
+	if err != nil {
+		err = fmt.Errorf("delete stack %s: %w", name, err)
+		if notSent(err) || isClientFault(err) {
+			return err
+		}
+		// The request may have gone through, whatever the answer: ask.
+		started, serr := r.deletionStarted(ctx, op)
+		switch {
+		case serr != nil:
+			fmt.Fprintf(d.log(), "could not find out whether CloudFormation is deleting stack %s: %v\n", name, serr)
+			fmt.Fprintf(d.log(), "  see: aws cloudformation describe-stacks --stack-name %s\n", id)
+			return err
+		case !started:
+			return err
+		case interrupted(err) || timedOut(err):
+			return r.stopped(ctx, op, err)
+		}
+		fmt.Fprintf(d.log(), "CloudFormation is deleting stack %s all the same (%v); following it\n", name, err)
+	}
+	final, failed, err := r.follow(ctx, op)
 	if err != nil {
 		return err
 	}
@@ -152,4 +170,20 @@ func (d *Deployer) deleteStack(ctx context.Context, w *waiter, st *types.Stack, 
 		return d.failure(op, final, failed)
 	}
 	return nil
+}
+
+// deletionStarted asks CloudFormation, after a DeleteStack call that failed
+// or was cut short, whether it is deleting the stack.
+func (r *run) deletionStarted(parent context.Context, op *operation) (bool, error) {
+	ctx, cancel := cleanupContext(parent)
+	defer cancel()
+	st, err := describeStack(ctx, r.spare, op.stackID)
+	if err != nil {
+		return false, err
+	}
+	if st == nil || st.StackStatus == types.StackStatusDeleteInProgress || st.StackStatus == types.StackStatusDeleteComplete {
+		return true, nil
+	}
+	fmt.Fprintf(r.d.log(), "stack %s not deleted: it is %s\n", op.stackName, st.StackStatus)
+	return false, nil
 }

@@ -17,7 +17,8 @@ import (
 // upload puts body in the bucket under a key named for its SHA-256, unless
 // an object of that name is already there, and returns the URL to pass as
 // TemplateURL.
-func (d *Deployer) upload(ctx context.Context, stack, bucket string, body []byte) (string, error) {
+func (r *run) upload(ctx context.Context, stack, bucket string, body []byte) (string, error) {
+	d := r.d
 	if d.S3 == nil {
 		return "", errors.New("upload template: no S3 client")
 	}
@@ -34,23 +35,23 @@ func (d *Deployer) upload(ctx context.Context, stack, bucket string, body []byte
 		key += ".yaml"
 	}
 	where := "s3://" + bucket + "/" + key
-	_, err := d.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	_, err := r.cfn.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	switch {
 	case err == nil:
 		fmt.Fprintf(d.log(), "template already in %s\n", where)
 	case mayBeMissing(err):
-		_, err = d.S3.PutObject(ctx, &s3.PutObjectInput{
+		_, err = r.cfn.PutObject(ctx, &s3.PutObjectInput{
 			Bucket:      aws.String(bucket),
 			Key:         aws.String(key),
 			Body:        bytes.NewReader(body),
 			ContentType: aws.String(contentType),
 		})
 		if err != nil {
-			return "", wrapAWS("upload template to "+where, err)
+			return "", fmt.Errorf("upload template to %s: %w", where, err)
 		}
 		fmt.Fprintf(d.log(), "uploaded template to %s\n", where)
 	default:
-		return "", wrapAWS("look for template in "+where, err)
+		return "", fmt.Errorf("look for template in %s: %w", where, err)
 	}
 	return templateURL(bucket, d.Region, key), nil
 }

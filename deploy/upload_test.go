@@ -143,7 +143,7 @@ func TestUploadKeyOfJSONTemplate(t *testing.T) {
 	up, objects := memoryBucket()
 	d := &Deployer{S3: up, Region: "us-east-1"}
 	body := []byte("\n  {\"Resources\": {}}")
-	url, err := d.upload(context.Background(), "web", "b", body)
+	url, err := d.newRun("web", 0).upload(context.Background(), "web", "b", body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,16 @@ const (
 	firstDelay       = 200 * time.Millisecond
 	maxDelay         = 5 * time.Second
 	defaultHeartbeat = 30 * time.Second
-	cleanupTimeout   = 30 * time.Second
+)
+
+// cleanupTimeout bounds the clean-up and the reports after a run stops;
+// findWait bounds the search for a change set that CloudFormation may have
+// made with the answer lost; computeWait the wait for a change set to be
+// computed, as it cannot be deleted before.
+const (
+	cleanupTimeout = 30 * time.Second
+	findWait       = 10 * time.Second
+	computeWait    = 20 * time.Second // for a change set to be computed before deleting it
 )
 
 func nextDelay(d time.Duration) time.Duration {

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func TestDeployInterruptWhileExecuting(t *testing.T) {
 		cancel string
 	}{
 		{"UPDATE", "  cancel it: aws cloudformation cancel-update-stack --stack-name web\n"},
-		{"CREATE", "  cancel it: delete the stack: cfngen destroy, or aws cloudformation delete-stack --stack-name web\n"},
+		{"CREATE", "  cancel it: delete the stack: aws cloudformation delete-stack --stack-name web\n"},
 	} {
 		t.Run(tc.typ, func(t *testing.T) {
 			s := newSim(t)
@@ -57,7 +58,7 @@ func TestDeployInterruptWhileExecuting(t *testing.T) {
 			check(t, "executed", res.Executed, true)
 			check(t, "mutations", s.mutations(), []string{"CreateChangeSet web " + tc.typ, "ExecuteChangeSet " + res.ChangeSet.Name})
 			want := "interrupted: CloudFormation goes on with the " + what + " of stack web (" + status + ")\n" +
-				"  follow it: run cfngen deploy again (it waits for the stack), or aws cloudformation describe-stack-events --stack-name web\n" +
+				"  follow it: aws cloudformation describe-stack-events --stack-name web\n" +
 				tc.cancel
 			if !strings.HasSuffix(log.String(), want) {
 				t.Errorf("Log:\n%s\nwant suffix:\n%s", log, want)
@@ -72,8 +73,11 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		setup func(s *sim, d *Deployer, cancel func())
+		// refused: CloudFormation refuses to delete the change set while it
+		// computes it; cfngen waits and deletes it again.
+		refused bool
 	}{
-		{"while the change set is computed", func(s *sim, d *Deployer, cancel func()) {
+		{name: "while the change set is computed", refused: true, setup: func(s *sim, d *Deployer, cancel func()) {
 			s.csPending = 10
 			describe := s.api.DescribeChangeSetFunc
 			s.api.DescribeChangeSetFunc = func(ctx context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
@@ -81,7 +85,7 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 				return describe(ctx, in)
 			}
 		}},
-		{"during CreateChangeSet", func(s *sim, d *Deployer, cancel func()) {
+		{name: "during CreateChangeSet", setup: func(s *sim, d *Deployer, cancel func()) {
 			// The request went through but its answer is lost.
 			create := s.api.CreateChangeSetFunc
 			s.api.CreateChangeSetFunc = func(ctx context.Context, in *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error) {
@@ -90,7 +94,7 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 				return nil, context.Canceled
 			}
 		}},
-		{"at the prompt", func(s *sim, d *Deployer, cancel func()) {
+		{name: "at the prompt", setup: func(s *sim, d *Deployer, cancel func()) {
 			d.Prompt = &fakePrompter{ConfirmFunc: func(ctx context.Context, _ string) (bool, error) {
 				cancel()
 				return false, ctx.Err()
@@ -117,8 +121,12 @@ func TestDeployInterruptBeforeExecution(t *testing.T) {
 				t.Fatalf("Deploy: %v, want context.Canceled", err)
 			}
 			name := *s.created[0].ChangeSetName
-			check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
-			check(t, "cleanup context", cleanupCtxErr, []error{nil})
+			want := []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"}
+			if tc.refused {
+				want = slices.Insert(want, 1, "DeleteChangeSet "+name)
+			}
+			check(t, "mutations", s.mutations(), want)
+			check(t, "cleanup context", cleanupCtxErr, make([]error, len(want)-2))
 			check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
 			if !strings.HasSuffix(log.String(), "deleted change set "+name+"\ndeleted empty stack web (REVIEW_IN_PROGRESS)\n") {
 				t.Errorf("Log:\n%s", log)
@@ -144,8 +152,8 @@ func TestDeployTimeout(t *testing.T) {
 	check(t, "error", err.Error(), "stack web still UPDATE_IN_PROGRESS: timed out")
 	check(t, "waited", s.clock.Now().Sub(start), 10*time.Second)
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "ExecuteChangeSet " + res.ChangeSet.Name})
-	want := "timed out after 10s: CloudFormation goes on with the update of stack web (UPDATE_IN_PROGRESS); cfngen left the stack as it is\n" +
-		"  follow it: run cfngen deploy again (it waits for the stack), or aws cloudformation describe-stack-events --stack-name web\n" +
+	want := "timed out after 10s: CloudFormation goes on with the update of stack web (UPDATE_IN_PROGRESS); the stack is left as it is\n" +
+		"  follow it: aws cloudformation describe-stack-events --stack-name web\n" +
 		"  cancel it: aws cloudformation cancel-update-stack --stack-name web\n"
 	if !strings.HasSuffix(log.String(), want) {
 		t.Errorf("Log:\n%s\nwant suffix:\n%s", log, want)
@@ -153,9 +161,12 @@ func TestDeployTimeout(t *testing.T) {
 }
 
 func TestDeployTimeoutWhileComputingChangeSet(t *testing.T) {
+	// CloudFormation computes the change set after the timeout: the
+	// clean-up waits for it, as it cannot be deleted before, then deletes it
+	// and the empty stack.
 	s := newSim(t)
-	s.csPending = 1000
-	d, _, _ := s.deployer()
+	s.csPending = 12 // polls: 7 in the 5s, the others after
+	d, _, log := s.deployer()
 	in := testInput()
 	in.Timeout = 5 * time.Second
 	_, err := d.Deploy(context.Background(), in)
@@ -163,8 +174,38 @@ func TestDeployTimeoutWhileComputingChangeSet(t *testing.T) {
 		t.Fatalf("Deploy: %v, want ErrTimeout", err)
 	}
 	name := *s.created[0].ChangeSetName
-	check(t, "error", err.Error(), "change set "+name+" not ready in time; deleted it: timed out")
-	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
+	check(t, "error", err.Error(), "change set "+name+" not computed in time: timed out")
+	// Refused while CloudFormation computes it, then deleted.
+	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteChangeSet " + name, "DeleteStack web#1"})
+	check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
+	if !strings.HasSuffix(log.String(), "deleted change set "+name+"\ndeleted empty stack web (REVIEW_IN_PROGRESS)\n") {
+		t.Errorf("Log:\n%s", log)
+	}
+
+	t.Run("never computed", func(t *testing.T) {
+		s := newSim(t)
+		s.csPending = 1000
+		d, _, log := s.deployer()
+		in := testInput()
+		in.Timeout = 5 * time.Second
+		if _, err := d.Deploy(context.Background(), in); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("Deploy: %v, want ErrTimeout", err)
+		}
+		name := *s.created[0].ChangeSetName
+		// The stack, with the change set, can go; the change set alone cannot.
+		check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "DeleteChangeSet " + name, "DeleteStack web#1"})
+		check(t, "nothing left", s.changeSet(name) == nil && s.stacks[0].gone, true)
+		for _, want := range []string{
+			"could not delete change set " + name + ": still CREATE_IN_PROGRESS after 20s\n",
+			"change set " + name + " may be left on stack web\n",
+			"  delete it:  aws cloudformation delete-change-set --stack-name web --change-set-name " + name + "\n",
+			"deleted empty stack web (REVIEW_IN_PROGRESS)\n",
+		} {
+			if !strings.Contains(log.String(), want) {
+				t.Errorf("Log lacks %q:\n%s", want, log)
+			}
+		}
+	})
 }
 
 func TestDeployPromptTimeDoesNotCount(t *testing.T) {
@@ -249,7 +290,7 @@ func TestLiveLineOnTerminal(t *testing.T) {
 
 func TestDescribeOperation(t *testing.T) {
 	for status, want := range map[types.StackStatus][2]string{
-		"CREATE_IN_PROGRESS":                  {"creation", "delete the stack: cfngen destroy, or aws cloudformation delete-stack --stack-name web"},
+		"CREATE_IN_PROGRESS":                  {"creation", "delete the stack: aws cloudformation delete-stack --stack-name web"},
 		"UPDATE_IN_PROGRESS":                  {"update", "aws cloudformation cancel-update-stack --stack-name web"},
 		"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS": {"update", "the update is cleaning up and cannot be cancelled; wait for it to end"},
 		"UPDATE_ROLLBACK_IN_PROGRESS":         {"rollback of the update", "a rollback cannot be cancelled; wait for it to end"},
@@ -263,19 +304,40 @@ func TestDescribeOperation(t *testing.T) {
 	}
 }
 
+// expiring is a context whose deadline passes when expire is called, on
+// the sim's fake clock rather than the real one.
+type expiring struct {
+	context.Context
+	done chan struct{}
+}
+
+func newExpiring() *expiring {
+	return &expiring{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (e *expiring) expire()               { close(e.done) }
+func (e *expiring) Done() <-chan struct{} { return e.done }
+func (e *expiring) Err() error {
+	select {
+	case <-e.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
 func TestCallerDeadlineCountsAsTimeout(t *testing.T) {
 	s := newSim(t)
 	deployed(s)
-	s.onDelete = []tick{{after: time.Minute, status: "DELETE_COMPLETE"}}
+	ctx := newExpiring()
+	s.onDelete = []tick{{after: time.Second, do: ctx.expire}, {after: time.Minute, status: "DELETE_COMPLETE"}}
 	d, _, log := s.deployer()
-	ctx, cancel := context.WithDeadline(context.Background(), time.Now())
-	defer cancel()
 	err := d.Destroy(ctx, "web", true)
 	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Destroy: %v, want ErrTimeout and context.DeadlineExceeded", err)
 	}
 	check(t, "error", err.Error(), "stack web still DELETE_IN_PROGRESS: timed out")
-	if !strings.Contains(log.String(), "timed out: CloudFormation goes on with the deletion of stack web (DELETE_IN_PROGRESS); cfngen left the stack as it is\n") {
+	if !strings.Contains(log.String(), "timed out: CloudFormation goes on with the deletion of stack web (DELETE_IN_PROGRESS); the stack is left as it is\n") {
 		t.Errorf("Log:\n%s", log)
 	}
 }

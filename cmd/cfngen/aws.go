@@ -6,41 +6,75 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/cfngen/cfngen/deploy"
 	"github.com/cfngen/cfngen/preflight"
 	"github.com/cfngen/cfngen/stackset"
 )
 
-// maxAttempts is how often a throttled or failed AWS call is tried.
-const maxAttempts = 8
+// How AWS calls are bounded and retried. A throttled call or a server
+// error is tried up to maxAttempts times. A request without an answer (no
+// connection, or no answer within the call timeout) is tried
+// networkAttempts times: a dead endpoint fails in bounded time, and a
+// connection a middlebox dropped gets a second chance.
+const (
+	maxAttempts        = 8
+	networkAttempts    = 2
+	defaultCallTimeout = 30 * time.Second
+	maxConnectTimeout  = 10 * time.Second
+)
 
 // awsFlags are the flags every command that talks to AWS takes. The rest
 // comes from the default chain: environment, shared config, SSO, ...
 type awsFlags struct {
 	profile, region, endpoint string
 	verbose                   bool
+	callTimeout               time.Duration
 }
 
 func addAWSFlags(fs *flag.FlagSet) *awsFlags {
-	f := &awsFlags{}
+	f := &awsFlags{callTimeout: defaultCallTimeout}
 	fs.StringVar(&f.profile, "profile", "", "use the named `profile` of the shared AWS config")
 	fs.StringVar(&f.region, "region", "", "AWS `region` (default: from AWS_REGION or the profile)")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "send AWS calls to `URL` (also AWS_ENDPOINT_URL), e.g. a moto server")
-	fs.BoolVar(&f.verbose, "v", false, "verbose: report each retried AWS call on stderr")
+	fs.Var((*positiveDuration)(&f.callTimeout), "call-timeout", "wait at most `DURATION` for the answer to each AWS request, and for a connection at most 10s of it; a request left without one is tried twice")
+	fs.BoolVar(&f.verbose, "v", false, "verbose: report each retried AWS call, and the SDK's own words for an error, on stderr")
 	fs.BoolVar(&f.verbose, "verbose", false, "same as -v")
 	return f
+}
+
+// positiveDuration is a flag value that refuses zero and negative
+// durations.
+type positiveDuration time.Duration
+
+func (d *positiveDuration) String() string { return time.Duration(*d).String() }
+
+func (d *positiveDuration) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("want a duration such as 30s or 2m")
+	}
+	if v <= 0 {
+		return errors.New("want a positive duration")
+	}
+	*d = positiveDuration(v)
+	return nil
 }
 
 // check validates the flags without touching the network.
@@ -68,11 +102,20 @@ type clients struct {
 }
 
 // connectAWS loads the AWS configuration and builds the clients; it is
-// env.connect outside tests. Throttling and transient errors are retried by
-// the SDK's standard retryer, with more attempts than its default; with -v
-// each retry is reported.
+// env.connect outside tests. Every request is bounded: a connect timeout
+// and the call timeout for its answer. Throttling and transient errors are
+// retried by the SDK's standard retryer, with more attempts than its
+// default, and requests without an answer twice; with -v each retry is
+// reported. The SDK's own log lines (such as its IMDS fallback warning)
+// show only with -v.
 func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, error) {
-	var opts []func(*config.LoadOptions) error
+	hc := awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = min(maxConnectTimeout, f.callTimeout) }).
+		WithTimeout(f.callTimeout)
+	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(hc)}
+	if !f.verbose {
+		opts = append(opts, config.WithLogger(logging.Nop{}))
+	}
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))
 	}
@@ -83,7 +126,7 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 		opts = append(opts, config.WithBaseEndpoint(f.endpoint))
 	}
 	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = maxAttempts })
+		return boundedRetryer{retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = maxAttempts })}
 	}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -98,7 +141,10 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	}
 	c := &clients{region: cfg.Region, retries: new(atomic.Int64)}
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-		return countAttempts(st, c.retries, log, f.verbose)
+		if err := countAttempts(st, c.retries, log, f.verbose); err != nil {
+			return err
+		}
+		return st.Finalize.Insert(nameEndpoint, "Retry", middleware.After)
 	})
 	cfn := cloudformation.NewFromConfig(cfg)
 	c.cfn, c.sets, c.zones = cfn, cfn, ec2.NewFromConfig(cfg)
@@ -109,6 +155,31 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	c.s3, c.s3check, c.sts = s3c, s3c, sts.NewFromConfig(cfg)
 	return c, nil
 }
+
+// boundedRetryer stops retrying a request that got no answer after
+// networkAttempts tries.
+type boundedRetryer struct{ aws.RetryerV2 }
+
+func (r boundedRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
+	var se *smithyhttp.RequestSendError
+	if attempt >= networkAttempts && errors.As(err, &se) {
+		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
+	}
+	return r.RetryerV2.RetryDelay(attempt, err)
+}
+
+// nameEndpoint adds the request's URL to the error of an attempt cut short
+// by the context (--timeout, an interrupt): the SDK's error then names no
+// endpoint, and "no answer from URL" should.
+var nameEndpoint = middleware.FinalizeMiddlewareFunc("cfngenNameEndpoint", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	out, md, err := next.HandleFinalize(ctx, in)
+	var canceled interface{ CanceledError() bool }
+	var ue *url.Error
+	if req, ok := in.Request.(*smithyhttp.Request); ok && errors.As(err, &canceled) && !errors.As(err, &ue) {
+		err = &url.Error{Op: req.Method, URL: req.URL.String(), Err: err}
+	}
+	return out, md, err
+})
 
 type attemptsKey struct{}
 

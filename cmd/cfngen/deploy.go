@@ -14,10 +14,16 @@ Deploy creates or updates the stack through a change set. It prints the
 change set on stdout, asks before executing it (--yes does not ask), follows
 the stack's events on stderr and prints the outputs on stdout.
 
-A change set that removes or replaces a resource also needs
---allow-replacement, or a typed confirmation on a terminal. Without a
-terminal and without --yes, deploy stops after showing the change set.
-An unchanged stack is a success ("no changes").
+A change set that removes a resource or may replace one also needs
+--allow-replacement, or a typed confirmation on a terminal; so does a
+modification of which CloudFormation does not say whether it replaces the
+resource. Without a terminal and without --yes, deploy stops after showing
+the change set. An unchanged stack is a success ("no changes").
+
+Whatever stops a deploy before CloudFormation starts the change set (an
+error, Ctrl-C, --timeout, a closed stdout), it deletes the change set it
+made, and the empty stack when it made that, and says so. Once the change
+set runs, it says how the stack stands, as read from CloudFormation.
 
 Example:
   cfngen deploy -c prod.yaml
@@ -33,7 +39,7 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	allowReplacement := fs.Bool("allow-replacement", false, "consent to change sets that remove or replace resources")
 	failOnEmpty := fs.Bool("fail-on-empty-changeset", false, "exit 1 when there are no changes")
 	recreate := fs.Bool("recreate", false, "delete a stack left in ROLLBACK_COMPLETE (or another state that cannot be updated) and create it again")
-	timeout := fs.Duration("timeout", 0, "stop waiting after `DURATION` (e.g. 30m); CloudFormation goes on")
+	timeout := fs.Duration("timeout", 0, "stop after `DURATION` (e.g. 30m), AWS calls and waits included, prompts not; CloudFormation goes on")
 	pf := addPlanFormat(fs)
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, deployUsage, args); err != nil {
@@ -74,7 +80,7 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	if werr := pf.write(ctx, e, c, in, changeSetOf(res), err); werr != nil {
 		return werr
 	}
-	return deployExit(err, *failOnEmpty)
+	return explain("deploy", args, af, c.region, deployExit(err, *failOnEmpty))
 }
 
 // deployExit maps the outcomes of deploy to exit codes: no changes is a

@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cfngen/cfngen/deploy"
 )
 
 const destroyUsage = `usage: cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
 
 Destroy deletes the stack and everything in it. It lists the resources that
 will be deleted on stdout, asks you to type the stack name (--yes does not
-ask), and follows the deletion on stderr.
+ask), and follows the deletion on stderr. A stack that does not exist is
+nothing to delete: exit 0.
 
 Example:
   cfngen destroy --stack-name web-test
@@ -28,5 +33,9 @@ func destroyCmd(ctx context.Context, e *env, args []string) error {
 	}
 	err = c.deployer(e).Destroy(ctx, stack, *yes)
 	c.report(e, af)
-	return err
+	if errors.Is(err, deploy.ErrStackNotFound) {
+		fmt.Fprintf(e.stderr, "no stack %s: nothing to delete\n", stack)
+		return nil
+	}
+	return explain("destroy", args, af, c.region, err)
 }

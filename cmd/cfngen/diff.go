@@ -11,8 +11,10 @@ const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code
        cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
 
 Diff shows what a deploy would change: it creates a change set, prints it
-on stdout and deletes it. It changes nothing in the account. With
---format svg it draws the stack's architecture with each change marked.
+on stdout and deletes it, with the empty stack of a new one. It leaves
+nothing behind, also on Ctrl-C or a closed stdout, and never deletes what
+it did not make, such as a change set left for review. With --format svg
+it draws the stack's architecture with each change marked.
 
 With --against it makes no AWS call: it predicts the change set of an
 update from TEMPLATE, the previous template ("-" for stdin), from
@@ -31,9 +33,13 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
 	against := fs.String("against", "", "predict the update from the template in `FILE` instead; no AWS call")
 	pf := addPlanFormat(fs)
+	timeout := fs.Duration("timeout", 0, "stop after `DURATION`, AWS calls and waits included, and delete the change set")
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, diffUsage, args); err != nil {
 		return err
+	}
+	if *timeout < 0 {
+		return usageErrorf("--timeout %s: want a positive duration", *timeout)
 	}
 	if err := pf.check(true); err != nil {
 		return err
@@ -51,6 +57,7 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	in.Timeout = *timeout
 	c, err := e.connect(ctx, af, e.stderr)
 	if err != nil {
 		return err
@@ -64,7 +71,7 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	case errors.Is(err, deploy.ErrNoChanges):
 		return nil
 	case err != nil:
-		return err
+		return explain("diff", args, af, c.region, err)
 	case *exitCode:
 		return &exitError{code: 1}
 	}

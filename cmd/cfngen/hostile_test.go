@@ -15,12 +15,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 )
 
-// noAWS is a CloudFormation client that counts calls and serves none.
-type noAWS struct{ calls atomic.Int64 }
+// noAWS is a CloudFormation client that counts calls and serves none: each
+// fails with err, or errNoAWS.
+type noAWS struct {
+	calls atomic.Int64
+	err   error
+}
 
 var errNoAWS = errors.New("no AWS call is expected here")
 
-func (f *noAWS) call() error { f.calls.Add(1); return errNoAWS }
+func (f *noAWS) call() error {
+	f.calls.Add(1)
+	if f.err != nil {
+		return f.err
+	}
+	return errNoAWS
+}
 
 func (f *noAWS) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
 	return nil, f.call()
@@ -189,6 +199,9 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"deploy", "--stack-name", "web_1"}, `--stack-name: stack name "web_1" must start with a letter and hold only letters, digits and hyphens`},
 		{[]string{"deploy", "--stack-name", "a" + strings.Repeat("b", 128)}, `--stack-name: stack name is 129 characters; the limit is 128`},
 		{[]string{"deploy", "--timeout", "-1m"}, `--timeout -1m0s: want a positive duration`},
+		{[]string{"diff", "--timeout", "-1m"}, `--timeout -1m0s: want a positive duration`},
+		{[]string{"deploy", "--call-timeout", "0"}, `invalid value "0" for flag -call-timeout: want a positive duration`},
+		{[]string{"outputs", "--call-timeout", "soon"}, `invalid value "soon" for flag -call-timeout: want a duration such as 30s or 2m`},
 		{[]string{"deploy", "--endpoint-url", "ftp://x"}, `--endpoint-url "ftp://x": want an http:// or https:// URL`},
 		{[]string{"deploy", "--s3-bucket", "UPPER"}, `--s3-bucket "UPPER": not an S3 bucket name`},
 		{[]string{"deploy", "extra"}, `deploy: unexpected argument "extra"`},

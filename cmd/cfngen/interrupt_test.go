@@ -104,16 +104,49 @@ func deletedStacks(t *testing.T, cfn *cloudformation.Client, name string) int {
 	return n
 }
 
+// inProgress shows a created stack as still CREATE_IN_PROGRESS, as AWS
+// would for minutes; moto creates it at once.
+func inProgress(b []byte) []byte {
+	return []byte(strings.ReplaceAll(string(b), "<StackStatus>CREATE_COMPLETE<", "<StackStatus>CREATE_IN_PROGRESS<"))
+}
+
 // TestInterruptWhileExecuting sends SIGINT while cfngen waits for the stack
-// after ExecuteChangeSet: exit 130, a message that CloudFormation goes on
-// with the creation, how to follow and how to cancel it; nothing left that
-// blocks the next deploy, which completes.
+// after ExecuteChangeSet: exit 130 and how the stack stands, read from
+// CloudFormation after the interrupt: still in progress (then how to follow
+// and how to cancel it), or done. Nothing is left that blocks the next
+// deploy, which completes.
 func TestInterruptWhileExecuting(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		rewrite  func([]byte) []byte
+		messages func(name string) []string
+	}{
+		{"stack done", nil, func(name string) []string {
+			return []string{"interrupted: CloudFormation has ended the creation: stack " + name + " is CREATE_COMPLETE"}
+		}},
+		{"stack in progress", inProgress, func(name string) []string {
+			return []string{
+				"interrupted: CloudFormation goes on with the creation of stack " + name + " (CREATE_IN_PROGRESS)",
+				"follow it: aws cloudformation describe-stack-events --stack-name " + name,
+				"cancel it: delete the stack: aws cloudformation delete-stack --stack-name " + name,
+				"cfngen: hint: to wait for it, then deploy what is left to change: cfngen deploy --yes --stack-name " + name,
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { interruptWhileExecuting(t, tc.rewrite, tc.messages) })
+	}
+}
+
+func interruptWhileExecuting(t *testing.T, rewrite func([]byte) []byte, messages func(string) []string) {
 	// The first poll after ExecuteChangeSet is held, whichever call comes
 	// first.
 	stacks := &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Times: 1, Hold: hold}
 	events := &faultproxy.Rule{Action: "DescribeStackEvents", After: "ExecuteChangeSet", Times: 1, Hold: hold}
-	p, cfn := proxyToMoto(t, faultproxy.Config{Rules: []*faultproxy.Rule{stacks, events}})
+	rules := []*faultproxy.Rule{stacks, events}
+	if rewrite != nil {
+		rules = append(rules, &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Rewrite: rewrite})
+	}
+	p, cfn := proxyToMoto(t, faultproxy.Config{Rules: rules})
 	name := uniqueName("sigint-exec")
 
 	c := startCLI(t, limit, "executing change set", "deploy", "--yes", "--stack-name", name, "--endpoint-url", p.URL)
@@ -136,12 +169,7 @@ func TestInterruptWhileExecuting(t *testing.T) {
 	if code != 130 {
 		t.Fatalf("exit code %d, want 130\nstderr:\n%s", code, stderr)
 	}
-	wantLines(t, stderr,
-		"interrupted: CloudFormation goes on with the creation of stack "+name,
-		"follow it: ", "aws cloudformation describe-stack-events --stack-name "+name,
-		"cancel it: ", "aws cloudformation delete-stack --stack-name "+name,
-		"cfngen: interrupted",
-	)
+	wantLines(t, stderr, append(messages(name), "cfngen: interrupted")...)
 	p.Close() // waits for the held call
 	if n := p.Count("", faultproxy.Dropped); n != 1 {
 		t.Errorf("%d held calls dropped, want 1: the interrupt did not cut the wait", n)
@@ -226,13 +254,13 @@ func TestTimeoutWhileExecuting(t *testing.T) {
 	}{
 		// CloudFormation is slow: every DescribeStacks after ExecuteChangeSet
 		// shows the stack still CREATE_IN_PROGRESS.
-		{"stack in progress", &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Rewrite: func(b []byte) []byte {
-			return []byte(strings.ReplaceAll(string(b), "<StackStatus>CREATE_COMPLETE<", "<StackStatus>CREATE_IN_PROGRESS<"))
-		}}},
+		{"stack in progress", &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Rewrite: inProgress}},
 		// The API is slow: the first DescribeStacks after ExecuteChangeSet
 		// hangs ten times the timeout. --timeout bounds the whole wait, so
 		// cfngen must give up on the call; were the call let through after
 		// the hold, cfngen would see CREATE_COMPLETE and exit 0.
+		// After the timeout cfngen reads the stack again: moto has long
+		// created it, and cfngen says so.
 		{"call hangs", &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Times: 1, Hold: 10 * time.Second}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -242,12 +270,18 @@ func TestTimeoutWhileExecuting(t *testing.T) {
 			if code != 1 {
 				t.Fatalf("exit code %d, want 1\nstderr:\n%s", code, stderr)
 			}
-			wantLines(t, stderr,
-				"timed out after 1s: CloudFormation goes on with the creation of stack "+name,
-				"cfngen left the stack as it is",
-				"follow it: ", "cancel it: ",
-				"cfngen: error: stack "+name+" still CREATE_IN_PROGRESS: timed out",
-			)
+			if tc.name == "call hangs" {
+				wantLines(t, stderr,
+					"timed out after 1s: CloudFormation has ended the creation: stack "+name+" is CREATE_COMPLETE",
+					"cfngen: error: stack "+name+" is CREATE_COMPLETE, but the wait timed out",
+				)
+			} else {
+				wantLines(t, stderr,
+					"timed out after 1s: CloudFormation goes on with the creation of stack "+name+" (CREATE_IN_PROGRESS); the stack is left as it is",
+					"follow it: ", "cancel it: ",
+					"cfngen: error: stack "+name+" still CREATE_IN_PROGRESS: timed out",
+				)
+			}
 			p.Close()
 			for _, action := range []string{"DeleteStack", "DeleteChangeSet", "CancelUpdateStack"} {
 				if n := p.Count(action); n != 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/cfngen/cfngen/deploy"
 )
@@ -32,7 +33,10 @@ func outputsCmd(ctx context.Context, e *env, args []string) error {
 	}
 	outs, err := c.deployer(e).Outputs(ctx, stack)
 	if err != nil {
-		return err
+		return explain("outputs", args, af, c.region, err)
+	}
+	if len(outs) == 0 {
+		fmt.Fprintf(e.stderr, "stack %s has no outputs\n", stack)
 	}
 	if *format == "json" {
 		if outs == nil {
@@ -42,6 +46,9 @@ func outputsCmd(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(outs)
+	}
+	if len(outs) == 0 {
+		return nil
 	}
 	return deploy.WriteOutputs(e.stdout, outs)
 }

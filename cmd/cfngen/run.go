@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/cfngen/cfngen/config"
 )
@@ -19,7 +20,7 @@ Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE]
   cfngen deploy [-c FILE] [--yes] [--no-execute] [flags]
-  cfngen diff [-c FILE] [--exit-code]
+  cfngen diff [-c FILE] [--exit-code] [flags]
   cfngen outputs [--stack-name NAME] [--format text|json]
   cfngen destroy [--stack-name NAME] [--yes]
   cfngen graph [-c FILE] [--format dot|mermaid]
@@ -49,7 +50,7 @@ type env struct {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{
-		stdin: stdin, stdout: stdout, stderr: stderr,
+		stdin: stdin, stdout: &pipeWriter{stdout}, stderr: stderr,
 		getenv:   os.Getenv,
 		terminal: isTerminal(stdin) && isTerminal(stderr),
 		connect:  connectAWS,
@@ -133,8 +134,40 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
+// explained is an error with what a user needs to go on: the next
+// commands to type, and the SDK's own words for -v.
+type explained struct {
+	err    error
+	hints  []string
+	detail string
+}
+
+func (e *explained) Error() string { return e.err.Error() }
+func (e *explained) Unwrap() error { return e.err }
+
+// stdoutClosed is a write to a stdout that nobody reads any more, as after
+// `cfngen diff | head -1`.
+type stdoutClosed struct{ err error }
+
+func (e *stdoutClosed) Error() string { return "stdout closed: " + e.err.Error() }
+func (e *stdoutClosed) Unwrap() error { return e.err }
+
+// pipeWriter marks the errors of writes to a closed pipe. main lets such a
+// write fail (EPIPE) instead of dying of SIGPIPE, so that a deploy or diff
+// can remove what it made first.
+type pipeWriter struct{ w io.Writer }
+
+func (p *pipeWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		err = &stdoutClosed{err}
+	}
+	return n, err
+}
+
 // exitCode prints err and returns the process's exit code: 0 ok, 1
-// failure, 2 bad input, 130 interrupted.
+// failure, 2 bad input, 130 interrupted, 141 stdout closed (quietly, as a
+// process that SIGPIPE ends).
 func exitCode(stderr io.Writer, err error) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return 0
@@ -146,11 +179,19 @@ func exitCode(stderr io.Writer, err error) int {
 		}
 		return ee.code
 	}
+	var closed *stdoutClosed
+	if errors.As(err, &closed) {
+		return 141
+	}
+	var ex *explained
+	errors.As(err, &ex)
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "cfngen: interrupted")
+		ex.print(stderr)
 		return 130
 	}
 	fmt.Fprintf(stderr, "cfngen: error: %v\n", err)
+	ex.print(stderr)
 	var ue *usageError
 	var ce *config.Error
 	switch {
@@ -163,6 +204,19 @@ func exitCode(stderr io.Writer, err error) int {
 		return 2
 	}
 	return 1
+}
+
+// print writes the detail and the hints, if any.
+func (e *explained) print(stderr io.Writer) {
+	if e == nil {
+		return
+	}
+	if e.detail != "" {
+		fmt.Fprintf(stderr, "cfngen: detail: %s\n", e.detail)
+	}
+	for _, h := range e.hints {
+		fmt.Fprintf(stderr, "cfngen: hint: %s\n", h)
+	}
 }
 
 // loadConfig reads the config file, or returns the default when path is empty.

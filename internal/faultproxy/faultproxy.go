@@ -23,6 +23,7 @@ package faultproxy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -48,6 +49,7 @@ const (
 	Error500  Outcome = "500"       // answered 500 InternalFailure
 	Error503  Outcome = "503"       // answered 503 ServiceUnavailable
 	Dropped   Outcome = "dropped"   // the client went away during a hold; not forwarded
+	Lost      Outcome = "lost"      // forwarded and answered, but the client went away while the answer was held
 )
 
 // IsFault reports whether the outcome is an injected fault.
@@ -86,35 +88,46 @@ type Config struct {
 
 // Rule picks out requests of one action to hold them before forwarding,
 // such as "hold the first DescribeStacks after ExecuteChangeSet for 5s",
-// or to rewrite the target's answer. A Rule belongs to one Proxy.
+// or to hold or rewrite the target's answer. A Rule belongs to one Proxy.
 type Rule struct {
-	Action string // the action held
+	Action string // the action held; "*": every action
 	// After, when set, makes the rule apply only once a request of this
 	// action has been forwarded and answered.
 	After string
+	// Skip lets the first Skip requests that the rule would apply to pass
+	// untouched, so that a test can pick out the n-th request.
+	Skip int
 	// Times is how many requests the rule applies to; 0: all.
 	Times int
 	// Hold is how long a request is held before it is forwarded. When the
 	// client goes away first, the request is dropped and never reaches the
 	// target.
 	Hold time.Duration
+	// HoldAnswer makes Hold apply to the target's answer instead: the
+	// target has acted on the request, and when the client goes away
+	// during the hold its answer is lost (Outcome Lost).
+	HoldAnswer bool
 	// Rewrite, when set, changes the body of the target's answer, for
 	// example to show a stack as still in progress.
 	Rewrite func(body []byte) []byte
 
-	once    sync.Once
-	held    chan struct{} // closed by the first match
-	matched int           // requests matched so far; guarded by the Proxy's mu
+	once     sync.Once
+	held     chan struct{} // closed by the first hold
+	heldOnce sync.Once
+	skipped  int // requests let pass so far; guarded by the Proxy's mu
+	matched  int // requests matched so far; guarded by the Proxy's mu
 }
 
 // Held returns a channel that is closed when the rule first holds a
-// request.
+// request, or with HoldAnswer an answer.
 func (r *Rule) Held() <-chan struct{} {
 	r.init()
 	return r.held
 }
 
 func (r *Rule) init() { r.once.Do(func() { r.held = make(chan struct{}) }) }
+
+func (r *Rule) holding() { r.heldOnce.Do(func() { close(r.held) }) }
 
 // Entry is one request seen by the proxy.
 type Entry struct {
@@ -167,6 +180,8 @@ func Start(target string, cfg Config) (*Proxy, error) {
 	}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
+		// Quietly: the client of a lost answer has gone away.
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) },
 		ModifyResponse: func(resp *http.Response) error {
 			st, _ := resp.Request.Context().Value(stateKey{}).(*reqState)
 			if st == nil {
@@ -178,6 +193,20 @@ func Start(target string, cfg Config) (*Proxy, error) {
 				p.mu.Lock()
 				p.answered[st.action] = true
 				p.mu.Unlock()
+			}
+			if st.rule != nil && st.rule.HoldAnswer {
+				st.rule.holding()
+				t := time.NewTimer(st.rule.Hold)
+				defer t.Stop()
+				select {
+				case <-t.C:
+				case <-resp.Request.Context().Done():
+					st.lost = true
+					return resp.Request.Context().Err()
+				case <-p.closed:
+					st.lost = true
+					return errors.New("faultproxy: closed")
+				}
 			}
 			if st.rule == nil || st.rule.Rewrite == nil {
 				return nil
@@ -214,6 +243,7 @@ type stateKey struct{}
 type reqState struct {
 	action string
 	rule   *Rule
+	lost   bool // the answer was held and the client went away
 }
 
 // decision is what to do with one request.
@@ -243,10 +273,12 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wait := d.delay
-	if d.rule != nil {
+	if d.rule != nil && !d.rule.HoldAnswer {
 		wait = d.rule.Hold
+		d.rule.holding()
 	}
-	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, &reqState{action: action, rule: d.rule}))
+	st := &reqState{action: action, rule: d.rule}
+	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 	if wait > 0 {
 		t := time.NewTimer(wait)
 		select {
@@ -266,6 +298,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
 	p.rp.ServeHTTP(sw, r)
 	entry.Status = sw.status
+	if st.lost {
+		entry.Outcome, entry.Status = Lost, 0
+	}
 	p.record(entry)
 }
 
@@ -278,11 +313,12 @@ func (p *Proxy) decide(action string) decision {
 	n := p.seen[action]
 	p.seen[action]++
 	for _, r := range p.cfg.Rules {
-		if r.Action != action || r.After != "" && !p.answered[r.After] || r.Times > 0 && r.matched >= r.Times {
+		if r.Action != action && r.Action != "*" || r.After != "" && !p.answered[r.After] || r.Times > 0 && r.matched >= r.Times {
 			continue
 		}
-		if r.matched == 0 {
-			close(r.held)
+		if r.skipped < r.Skip {
+			r.skipped++
+			continue
 		}
 		r.matched++
 		return decision{outcome: Forwarded, rule: r}

@@ -337,6 +337,64 @@ func TestHoldDropsWhenClientLeaves(t *testing.T) {
 	}
 }
 
+// TestHoldAnswerLosesIt: with HoldAnswer the target acts on the request,
+// and a client that gives up during the hold never gets the answer.
+func TestHoldAnswerLosesIt(t *testing.T) {
+	url, reached := target(t)
+	rule := &Rule{Action: "DescribeStacks", Hold: time.Hour, HoldAnswer: true}
+	p := start(t, url, Config{Rules: []*Rule{rule}})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-rule.Held()
+		cancel()
+	}()
+	_, err := client(p.URL, aws.NopRetryer{}).DescribeStacks(ctx, describe)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	p.Close()
+	if n := p.Count("DescribeStacks", Lost); n != 1 {
+		t.Errorf("log %+v, want one lost DescribeStacks", p.Log())
+	}
+	if reached.Load() != 1 {
+		t.Errorf("the target saw %d requests, want 1", reached.Load())
+	}
+}
+
+// TestRulePicksTheNthRequest: "*" with Skip picks a request by its place,
+// whatever its action.
+func TestRulePicksTheNthRequest(t *testing.T) {
+	url, reached := target(t)
+	rule := &Rule{Action: "*", Skip: 2, Times: 1, Hold: time.Hour}
+	p := start(t, url, Config{Rules: []*Rule{rule}})
+	c := client(p.URL, aws.NopRetryer{})
+	for i := range 2 {
+		if _, err := c.DescribeStacks(context.Background(), describe); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	select {
+	case <-rule.Held():
+		t.Fatal("held before the third request")
+	default:
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-rule.Held()
+		cancel()
+	}()
+	if _, err := c.DescribeStacks(ctx, describe); !errors.Is(err, context.Canceled) {
+		t.Fatalf("third request: %v, want it held and cancelled", err)
+	}
+	if _, err := c.DescribeStacks(context.Background(), describe); err != nil {
+		t.Fatalf("fourth request: %v", err)
+	}
+	p.Close()
+	if reached.Load() != 3 || p.Count("", Dropped) != 1 {
+		t.Errorf("target saw %d requests; log %+v", reached.Load(), p.Log())
+	}
+}
+
 // TestCloseEndsHolds: Close does not wait for a hold to run out.
 func TestCloseEndsHolds(t *testing.T) {
 	url, reached := target(t)
