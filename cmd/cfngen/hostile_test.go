@@ -190,7 +190,7 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"deploy", "--stack-name", "a" + strings.Repeat("b", 128)}, `--stack-name: stack name is 129 characters; the limit is 128`},
 		{[]string{"deploy", "--timeout", "-1m"}, `--timeout -1m0s: want a positive duration`},
 		{[]string{"deploy", "--endpoint-url", "ftp://x"}, `--endpoint-url "ftp://x": want an http:// or https:// URL`},
-		{[]string{"deploy", "--s3-bucket", "UPPER"}, `--s3-bucket "UPPER": not an S3 bucket name`},
+		{[]string{"deploy", "--s3-bucket", "UPPER"}, `--s3-bucket: "UPPER" is not an S3 bucket name`},
 		{[]string{"deploy", "extra"}, `deploy: unexpected argument "extra"`},
 		{[]string{"diff", "--stack-name", "9"}, `--stack-name: stack name "9" must start with a letter`},
 		{[]string{"destroy", "--stack-name", "x y"}, `--stack-name: stack name "x y" must start with a letter`},
