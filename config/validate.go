@@ -56,10 +56,14 @@ func ValidStackName(name string) error {
 
 func graviton(instanceType string) bool { return gravitonRE.MatchString(instanceType) }
 
-// Validate checks every value and returns the first problem as an [*Error].
+// Validate checks every value and returns the first problem as an
+// [*Error], with the line of its key when the config was read from a file.
 func (c *Config) Validate() error {
 	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags} {
 		if err := check(); err != nil {
+			if err.Line == 0 {
+				err.Line = c.Line(err.Key)
+			}
 			return err
 		}
 	}

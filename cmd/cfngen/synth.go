@@ -77,6 +77,9 @@ func build(cfg *config.Config, cfgPath, format string) (*template.Stack, []byte,
 	var ce *config.Error
 	if errors.As(err, &ce) && ce.File == "" {
 		ce.File = cfgPath
+		if ce.Line == 0 {
+			ce.Line = cfg.Line(ce.Key)
+		}
 	}
 	if err != nil {
 		return nil, nil, sum, err
