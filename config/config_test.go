@@ -210,3 +210,19 @@ func TestLine(t *testing.T) {
 		t.Error("the built-in config has lines")
 	}
 }
+
+// TestImageArchitecture: Graviton types, a1 (Graviton 1) included, get the
+// arm64 image; the others the x86_64 one.
+func TestImageArchitecture(t *testing.T) {
+	for typ, want := range map[string]string{
+		"a1.medium": AMIArm64, "a1.metal": AMIArm64, "t4g.micro": AMIArm64, "m7g.large": AMIArm64,
+		"c7gn.xlarge": AMIArm64, "x2gd.large": AMIArm64, "im4gn.large": AMIArm64, "g5g.xlarge": AMIArm64, "r8g.large": AMIArm64,
+		"t3.micro": AMIx86, "m7i.large": AMIx86, "c7a.large": AMIx86, "m5.large": AMIx86, "t2.nano": AMIx86, "inf2.xlarge": AMIx86,
+	} {
+		c := Default()
+		c.Instances.Type = typ
+		if got := c.ImageID(); got != want {
+			t.Errorf("%s: image %s, want %s", typ, got, want)
+		}
+	}
+}

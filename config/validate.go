@@ -15,7 +15,7 @@ import (
 var (
 	stackNameRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 	instanceRE    = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
-	gravitonRE    = regexp.MustCompile(`^[a-z]+[0-9]+[a-z]*g[a-z]*\.`)
+	gravitonRE    = regexp.MustCompile(`^([a-z]+[0-9]+[a-z]*g[a-z]*|a1)\.`) // a1: Graviton 1
 	amiIDRE       = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	ssmPathRE     = regexp.MustCompile(`^/[A-Za-z0-9_.\-/]+$`)
 	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
