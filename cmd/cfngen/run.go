@@ -18,10 +18,10 @@ application (VPC, load balancer, EC2 instances) and deploys it.
 Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE]
-  cfngen deploy [-c FILE] [--yes] [--no-execute] [flags]
-  cfngen diff [-c FILE] [--exit-code]
-  cfngen outputs [--stack-name NAME] [--format text|json]
-  cfngen destroy [--stack-name NAME] [--yes]
+  cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute] [flags]
+  cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [flags]
+  cfngen outputs [-c FILE] [--stack-name NAME] [--format text|json] [flags]
+  cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
   cfngen graph [-c FILE] [--format dot|mermaid]
   cfngen version
 

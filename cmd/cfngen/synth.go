@@ -24,7 +24,7 @@ and compares the template with FILE instead: exit 1 and a diff when they
 differ, for drift checks in CI.
 
 Example:
-  cfngen > stack.yaml
+  cfngen -c prod.yaml > stack.yaml
   cfngen -c prod.yaml --check stack.yaml
 `
 
