@@ -54,6 +54,14 @@ func ValidStackName(name string) error {
 	return nil
 }
 
+// ValidInstanceType reports why s is not an EC2 instance type name.
+func ValidInstanceType(s string) error {
+	if !instanceRE.MatchString(s) {
+		return fmt.Errorf("%q is not an instance type such as t3.micro", clip(s))
+	}
+	return nil
+}
+
 func graviton(instanceType string) bool { return gravitonRE.MatchString(instanceType) }
 
 // Validate checks every value and returns the first problem as an

@@ -104,6 +104,14 @@ func (f *stackFlags) input() (deploy.Input, error) {
 			known := slices.Sorted(maps.Keys(st.Template.Parameters))
 			return deploy.Input{}, usageErrorf("--param %s: the template has no such parameter (it has %s)", k, strings.Join(known, ", "))
 		}
+		switch v := f.params.m[k]; {
+		case v == "":
+			return deploy.Input{}, usageErrorf("--param %s: the value is empty", k)
+		case k == "InstanceType":
+			if err := config.ValidInstanceType(v); err != nil {
+				return deploy.Input{}, usageErrorf("--param InstanceType: %v", err)
+			}
+		}
 	}
 	if len(f.tags.m) > maxStackTags {
 		return deploy.Input{}, usageErrorf("--tag: %d tags; CloudFormation takes at most %d", len(f.tags.m), maxStackTags)
