@@ -13,6 +13,12 @@ build:
 test: lint
 	scripts/with-moto $(GO) test ./...
 
+# The end-to-end tests alone: deploys to a moto server through cfngen, the
+# deploy package and the aws CLI, with faults, interrupts and timeouts, and
+# the README's commands.
+e2e:
+	scripts/with-moto $(GO) test ./cmd/cfngen ./deploy -run 'EndToEnd|AWSCLI|DiffShowsChanges|ThroughS3|FaultInjected|Interrupt|Timeout|Moto|README'
+
 # Rewrite the golden files after an intended change; review the diff.
 golden:
 	scripts/with-moto $(GO) test ./... -run 'Golden' -update

@@ -4,6 +4,13 @@
 // name the key.
 package config
 
+import (
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
 // Config describes one stack.
 type Config struct {
 	StackName    string            // CloudFormation stack name
@@ -16,6 +23,8 @@ type Config struct {
 	// Dir is the directory of the config file; relative paths in the
 	// config are read from there.
 	Dir string
+
+	node *yaml.Node // the file's top mapping, for the lines of keys
 }
 
 // VPC describes the network.
@@ -137,4 +146,36 @@ func (c *Config) ImageID() string {
 		return AMIArm64
 	}
 	return AMIx86
+}
+
+// Line returns the line of key (dotted, as in [Error]) in the file the
+// config was read from: the line of the key itself, or of the nearest
+// enclosing key the file sets; 0 when the file sets none of them.
+func (c *Config) Line(key string) int {
+	line, n := 0, c.node
+	for n != nil && key != "" {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			best := -1 // the longest key that key starts with: tag keys may hold dots
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				rest, ok := strings.CutPrefix(key, k)
+				if ok && (rest == "" || rest[0] == '.' || rest[0] == '[') && (best < 0 || len(k) > len(n.Content[best].Value)) {
+					best = i
+				}
+			}
+			if best >= 0 {
+				rest := strings.TrimPrefix(key, n.Content[best].Value)
+				line, next, key = n.Content[best].Line, n.Content[best+1], strings.TrimPrefix(rest, ".")
+			}
+		case yaml.SequenceNode:
+			idx, rest, ok := strings.Cut(strings.TrimPrefix(key, "["), "]")
+			if i, err := strconv.Atoi(idx); ok && err == nil && i >= 0 && i < len(n.Content) {
+				line, next, key = n.Content[i].Line, n.Content[i], strings.TrimPrefix(rest, ".")
+			}
+		}
+		n = next
+	}
+	return line
 }

@@ -166,3 +166,63 @@ func TestValidStackName(t *testing.T) {
 		}
 	}
 }
+
+// TestValueErrorsHaveLines: an error about a value names the line of its
+// key, or of the nearest enclosing key the file sets.
+func TestValueErrorsHaveLines(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		yaml, want string
+	}{
+		{"stackName: web\nvpc:\n  azCount: 7\n", ":3: vpc.azCount: 7 is outside 2 to 6"},
+		{"vpc:\n  cidr: 10.0.0.0/22\n  azCount: 3\n", ":1: vpc.subnetMask: 6 subnets of /24 do not fit"},
+		{"vpc:\n  publicSubnets:\n    - 10.0.0.0/24\n    - 10.1.0.0/24\n  privateSubnets: [10.0.2.0/24, 10.0.3.0/24]\n", ":4: vpc.publicSubnets[1]: 10.1.0.0/24 does not fit"},
+		{"tags:\n  a: x\n  a.b: ''\n", ":3: tags.a.b: a tag value is 1 to 256 characters"},
+		{"\n\ninstances:\n  type: t3.micro\n  autoScaling:\n    min: 3\n    max: 2\n", ":7: instances.autoScaling.max: 2 is outside min (3)"},
+		{"instances: {userData: gone.tmpl}\n", ":1: instances.userData: cannot read gone.tmpl"},
+		{"loadBalancer:\n  healthCheckPath: health\n", ":2: loadBalancer.healthCheckPath:"},
+	} {
+		path := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(path, []byte(tc.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		if err == nil || !strings.HasPrefix(err.Error(), path+tc.want) {
+			t.Errorf("%q: got %v, want %s%s", tc.yaml, err, path, tc.want)
+		}
+	}
+}
+
+func TestLine(t *testing.T) {
+	c, err := Parse([]byte("stackName: web\ntags:\n  a: x\n  a.b: y\nvpc:\n  privateSubnets:\n  - 10.0.2.0/24\n  - 10.0.3.0/24\n  publicSubnets: [10.0.0.0/24, 10.0.1.0/24]\n"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]int{
+		"stackName": 1, "tags": 2, "tags.a": 3, "tags.a.b": 4, "tags.c": 2, "vpc.privateSubnets[1]": 8,
+		"vpc.privateSubnets[7]": 6, "vpc.publicSubnets[0]": 9, "vpc.cidr": 5, "instances.count": 0, "": 0,
+	} {
+		if got := c.Line(key); got != want {
+			t.Errorf("Line(%q) = %d, want %d", key, got, want)
+		}
+	}
+	if Default().Line("stackName") != 0 {
+		t.Error("the built-in config has lines")
+	}
+}
+
+// TestImageArchitecture: Graviton types, a1 (Graviton 1) included, get the
+// arm64 image; the others the x86_64 one.
+func TestImageArchitecture(t *testing.T) {
+	for typ, want := range map[string]string{
+		"a1.medium": AMIArm64, "a1.metal": AMIArm64, "t4g.micro": AMIArm64, "m7g.large": AMIArm64,
+		"c7gn.xlarge": AMIArm64, "x2gd.large": AMIArm64, "im4gn.large": AMIArm64, "g5g.xlarge": AMIArm64, "r8g.large": AMIArm64,
+		"t3.micro": AMIx86, "m7i.large": AMIx86, "c7a.large": AMIx86, "m5.large": AMIx86, "t2.nano": AMIx86, "inf2.xlarge": AMIx86,
+	} {
+		c := Default()
+		c.Instances.Type = typ
+		if got := c.ImageID(); got != want {
+			t.Errorf("%s: image %s, want %s", typ, got, want)
+		}
+	}
+}

@@ -107,7 +107,8 @@ func Parse(data []byte, dir string) (*Config, error) {
 	if err := noAliases(&doc); err != nil {
 		return nil, err
 	}
-	if err := c.decode(doc.Content[0]); err != nil {
+	c.node = doc.Content[0]
+	if err := c.decode(c.node); err != nil {
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {

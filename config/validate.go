@@ -15,7 +15,7 @@ import (
 var (
 	stackNameRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 	instanceRE    = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
-	gravitonRE    = regexp.MustCompile(`^[a-z]+[0-9]+[a-z]*g[a-z]*\.`)
+	gravitonRE    = regexp.MustCompile(`^([a-z]+[0-9]+[a-z]*g[a-z]*|a1)\.`) // a1: Graviton 1
 	amiIDRE       = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	ssmPathRE     = regexp.MustCompile(`^/[A-Za-z0-9_.\-/]+$`)
 	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
@@ -54,12 +54,24 @@ func ValidStackName(name string) error {
 	return nil
 }
 
+// ValidInstanceType reports why s is not an EC2 instance type name.
+func ValidInstanceType(s string) error {
+	if !instanceRE.MatchString(s) {
+		return fmt.Errorf("%q is not an instance type such as t3.micro", clip(s))
+	}
+	return nil
+}
+
 func graviton(instanceType string) bool { return gravitonRE.MatchString(instanceType) }
 
-// Validate checks every value and returns the first problem as an [*Error].
+// Validate checks every value and returns the first problem as an
+// [*Error], with the line of its key when the config was read from a file.
 func (c *Config) Validate() error {
 	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags, c.checkServing} {
 		if err := check(); err != nil {
+			if err.Line == 0 {
+				err.Line = c.Line(err.Key)
+			}
 			return err
 		}
 	}

@@ -14,7 +14,9 @@ import (
 // FuzzConfig feeds arbitrary bytes to the config parser and, when they
 // parse, builds and writes the template. Bad input must come back as a
 // *config.Error (which the CLI turns into a named error and exit 2), never
-// a panic; good input must give a template that formats to itself.
+// a panic; good input must give a template that formats to itself and
+// whose YAML form, read as YAML 1.1 (as CloudFormation reads it), is the
+// same template as its JSON form.
 //
 //	go test ./template -run '^$' -fuzz FuzzConfig -fuzztime 5m
 func FuzzConfig(f *testing.F) {
@@ -33,6 +35,7 @@ func FuzzConfig(f *testing.F) {
 		"", "stackName: x", "vpc: {azCount: 6, natGateways: 6, cidr: 10.0.0.0/20, subnetMask: 28}",
 		"instances: {count: 197}", "instances: {autoScaling: {min: 1, max: 1}}", "a: &a [*a]",
 		"tags: {k: v, 'a b': 'c:d'}", "loadBalancer: {healthCheckPath: '/ok?x=1'}",
+		"description: 'no'\ntags: {backup: 'no', 'on': 'Off', y: '1:20', t: '2001-12-14 21:59:43.10 -5', o: '0777', i: '.inf'}",
 	} {
 		f.Add([]byte(s))
 	}
@@ -67,8 +70,20 @@ func FuzzConfig(f *testing.F) {
 		if !bytes.Equal(again, out) {
 			t.Fatalf("the template does not format to itself")
 		}
-		if _, err := st.JSON(); err != nil {
+		js, err := st.JSON()
+		if err != nil {
 			t.Fatal(err)
+		}
+		as11, err := cfnyaml.Read11(out)
+		if err != nil {
+			t.Fatalf("a YAML 1.1 reader cannot read the template: %v", err)
+		}
+		fromJSON, err := cfnyaml.ReadJSON(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := cfnyaml.Mismatch(as11, fromJSON); m != "" {
+			t.Fatalf("read as YAML 1.1, the YAML form differs from the JSON form at %s", m)
 		}
 	})
 }

@@ -51,7 +51,9 @@ func (s *Stack) checkCounts() error {
 }
 
 // Check summarises a written template body and fails when it is larger
-// than even S3 deploys allow.
+// than even S3 deploys allow, with a [*config.Error] about the key that
+// made it so: the tags, which repeat on every resource, or else the count
+// of instances.
 func (s *Stack) Check(body []byte) (Summary, error) {
 	sum := Summary{
 		Resources:  len(s.Template.Resources),
@@ -60,7 +62,11 @@ func (s *Stack) Check(body []byte) (Summary, error) {
 		Bytes:      len(body),
 	}
 	if sum.Bytes > MaxBodyS3 {
-		return sum, fmt.Errorf("template: %d bytes, over CloudFormation's limit of %d even through S3", sum.Bytes, MaxBodyS3)
+		reason := fmt.Sprintf("the template would be %d bytes, over CloudFormation's limit of %d even through S3", sum.Bytes, MaxBodyS3)
+		if s.cfg != nil && len(s.cfg.Tags) > 0 {
+			return sum, &config.Error{Key: "tags", Reason: fmt.Sprintf("%s: the tags repeat on each of its %d resources; use fewer or shorter tags, or fewer instances", reason, sum.Resources)}
+		}
+		return sum, &config.Error{Key: "instances.count", Reason: reason + "; use fewer instances or instances.autoScaling"}
 	}
 	return sum, nil
 }

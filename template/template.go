@@ -27,6 +27,7 @@ type Stack struct {
 	Template *cloudformation.Template
 	UserData string // the rendered user-data script
 
+	cfg   *config.Config
 	order map[string][]string // logical IDs per section, in build order
 }
 
@@ -84,7 +85,7 @@ func Build(c *config.Config) (*Stack, error) {
 	targets := b.compute(n, sg, profile, userData)
 	lb := b.loadBalancer(n, sg, targets)
 	b.outputs(n, lb, targets)
-	s := &Stack{Template: t, UserData: userData, order: b.order}
+	s := &Stack{Template: t, UserData: userData, cfg: c, order: b.order}
 	if err := s.checkCounts(); err != nil {
 		return nil, err
 	}

@@ -203,7 +203,7 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"deploy", "--call-timeout", "0"}, `invalid value "0" for flag -call-timeout: want a positive duration`},
 		{[]string{"outputs", "--call-timeout", "soon"}, `invalid value "soon" for flag -call-timeout: want a duration such as 30s or 2m`},
 		{[]string{"deploy", "--endpoint-url", "ftp://x"}, `--endpoint-url "ftp://x": want an http:// or https:// URL`},
-		{[]string{"deploy", "--s3-bucket", "UPPER"}, `--s3-bucket "UPPER": not an S3 bucket name`},
+		{[]string{"deploy", "--s3-bucket", "UPPER"}, `--s3-bucket: "UPPER" is not an S3 bucket name`},
 		{[]string{"deploy", "extra"}, `deploy: unexpected argument "extra"`},
 		{[]string{"diff", "--stack-name", "9"}, `--stack-name: stack name "9" must start with a letter`},
 		{[]string{"destroy", "--stack-name", "x y"}, `--stack-name: stack name "x y" must start with a letter`},

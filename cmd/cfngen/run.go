@@ -19,11 +19,12 @@ application (VPC, load balancer, EC2 instances) and deploys it.
 Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE]
-  cfngen deploy [-c FILE] [--yes] [--no-execute] [flags]
-  cfngen diff [-c FILE] [--exit-code] [flags]
-  cfngen outputs [--stack-name NAME] [--format text|json]
-  cfngen destroy [--stack-name NAME] [--yes]
-  cfngen graph [-c FILE] [--format dot|mermaid]
+  cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute] [flags]
+  cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
+  cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
+  cfngen outputs [-c FILE] [--stack-name NAME] [--format text|json] [flags]
+  cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
+  cfngen graph [-c FILE] [--view architecture|references] [--format dot|svg|mermaid]
   cfngen stackset deploy|status|destroy [flags]
   cfngen version
 
@@ -96,13 +97,21 @@ func newFlags(name string) *flag.FlagSet {
 }
 
 // parse parses args and turns -h and flag errors into the right errors.
+// A flag given an empty value, such as --stack-name "$UNSET", is an error:
+// it never stands for the flag's default. A flag that names something in
+// AWS is checked by its entry in nameFlags. Both happen here, before a
+// command reads a file or makes a call.
 func parse(e *env, fs *flag.FlagSet, text string, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, text)
-		fmt.Fprintln(e.stdout, "\nFlags:")
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(e.stdout, "\nFlags:")
+			fs.SetOutput(e.stdout)
+			fs.PrintDefaults()
+		}
 		return errHelp
 	}
 	if err != nil {
@@ -111,7 +120,34 @@ func parse(e *env, fs *flag.FlagSet, text string, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
-	return nil
+	fs.Visit(func(f *flag.Flag) {
+		if err != nil {
+			return
+		}
+		g, ok := f.Value.(flag.Getter)
+		if !ok {
+			return
+		}
+		s, ok := g.Get().(string)
+		switch check := nameFlags[f.Name]; {
+		case !ok:
+		case s == "":
+			err = &usageError{msg: dash(f.Name) + " is empty", hint: "give " + dash(f.Name) + " a value, or leave it out for its default"}
+		case check != nil:
+			if cerr := check(s); cerr != nil {
+				err = usageErrorf("%s: %v", dash(f.Name), cerr)
+			}
+		}
+	})
+	return err
+}
+
+// dash returns a flag's name as the usage texts write it: -c, --stack-name.
+func dash(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // errHelp ends a command that printed its usage; the exit code is 0.
@@ -232,6 +268,6 @@ func loadConfig(path string) (*config.Config, error) {
 func configFlag(fs *flag.FlagSet) *string {
 	p := new(string)
 	fs.StringVar(p, "c", "", "read the stack's config from `FILE` (default: the built-in stack)")
-	fs.StringVar(p, "config", "", "same as -c")
+	fs.StringVar(p, "config", "", "same as -c `FILE`")
 	return p
 }

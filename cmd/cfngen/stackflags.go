@@ -17,7 +17,31 @@ import (
 // maxStackTags is CloudFormation's limit on stack tags.
 const maxStackTags = 50
 
-var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+var (
+	bucketName  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	regionName  = regexp.MustCompile(`^[a-z]{2,}(-[a-z]+)+-[0-9]{1,2}$`)
+	profileName = regexp.MustCompile(`^[^\x00-\x20\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\x00-\x20\x7f\[\]])?$`)
+)
+
+// nameFlags check, by flag name, the values of the flags that name
+// something in AWS; parse runs the check of every such flag given. A new
+// flag that names a stack set or a change set adds its check here.
+var nameFlags = map[string]func(string) error{
+	"stack-name": config.ValidStackName,
+	"s3-bucket":  match(bucketName, "not an S3 bucket name", ".."),
+	"region":     match(regionName, "not an AWS region such as us-east-1", ""),
+	"profile":    match(profileName, "not a profile name", ""),
+}
+
+// match returns a check that a value matches re and does not hold bad.
+func match(re *regexp.Regexp, reason, bad string) func(string) error {
+	return func(s string) error {
+		if !re.MatchString(s) || bad != "" && strings.Contains(s, bad) {
+			return fmt.Errorf("%q is %s", s, reason)
+		}
+		return nil
+	}
+}
 
 // kvFlag collects repeated KEY=VALUE flags.
 type kvFlag struct {
@@ -53,7 +77,7 @@ type stackFlags struct {
 
 func addStackFlags(fs *flag.FlagSet) *stackFlags {
 	f := &stackFlags{config: configFlag(fs), params: kvFlag{name: "param"}, tags: kvFlag{name: "tag"}}
-	fs.StringVar(&f.stackName, "stack-name", "", "deploy as stack `NAME` (default: the config's stackName)")
+	fs.StringVar(&f.stackName, "stack-name", "", "the stack `NAME` (default: the config's stackName)")
 	fs.Var(&f.params, "param", "override a template parameter, as `KEY=VALUE` (repeatable)")
 	fs.Var(&f.tags, "tag", "add a stack tag, as `KEY=VALUE` (repeatable)")
 	fs.StringVar(&f.s3Bucket, "s3-bucket", "", "upload a template over 51,200 bytes to `BUCKET`")
@@ -67,9 +91,9 @@ func (f *stackFlags) input() (deploy.Input, error) {
 	if err != nil {
 		return deploy.Input{}, err
 	}
-	name, err := stackName(f.stackName, cfg)
-	if err != nil {
-		return deploy.Input{}, err
+	if f.stackName != "" {
+		// The stack deployed, and .StackName in the user data.
+		cfg.StackName = f.stackName
 	}
 	st, body, sum, err := build(cfg, *f.config, "yaml")
 	if err != nil {
@@ -79,6 +103,14 @@ func (f *stackFlags) input() (deploy.Input, error) {
 		if _, ok := st.Template.Parameters[k]; !ok {
 			known := slices.Sorted(maps.Keys(st.Template.Parameters))
 			return deploy.Input{}, usageErrorf("--param %s: the template has no such parameter (it has %s)", k, strings.Join(known, ", "))
+		}
+		switch v := f.params.m[k]; {
+		case v == "":
+			return deploy.Input{}, usageErrorf("--param %s: the value is empty", k)
+		case k == "InstanceType":
+			if err := config.ValidInstanceType(v); err != nil {
+				return deploy.Input{}, usageErrorf("--param InstanceType: %v", err)
+			}
 		}
 	}
 	if len(f.tags.m) > maxStackTags {
@@ -90,12 +122,9 @@ func (f *stackFlags) input() (deploy.Input, error) {
 			return deploy.Input{}, usageErrorf("--tag %s: a key is at most 128 characters", k)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			return deploy.Input{}, usageErrorf("--tag %s: the aws: prefix is reserved for AWS", k)
-		case len(v) > 256:
-			return deploy.Input{}, usageErrorf("--tag %s: a value is at most 256 characters", k)
+		case v == "" || len(v) > 256:
+			return deploy.Input{}, usageErrorf("--tag %s: a value is 1 to 256 characters", k)
 		}
-	}
-	if f.s3Bucket != "" && !bucketName.MatchString(f.s3Bucket) {
-		return deploy.Input{}, usageErrorf("--s3-bucket %q: not an S3 bucket name", f.s3Bucket)
 	}
 	if sum.NeedsS3() && f.s3Bucket == "" {
 		return deploy.Input{}, &usageError{
@@ -104,7 +133,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 		}
 	}
 	return deploy.Input{
-		StackName:  name,
+		StackName:  cfg.StackName,
 		Template:   body,
 		Parameters: f.params.m,
 		Tags:       f.tags.m,
@@ -126,9 +155,10 @@ func addTargetFlags(fs *flag.FlagSet) *targetFlags {
 }
 
 // stack returns the stack name: --stack-name, else the config's stackName.
+// parse refused an empty --stack-name, so empty means not given.
 func (t *targetFlags) stack() (string, error) {
 	if t.name != "" {
-		return stackName(t.name, nil)
+		return t.name, nil
 	}
 	cfg, err := loadConfig(*t.config)
 	if err != nil {
@@ -149,15 +179,4 @@ func (t *targetFlags) connect(ctx context.Context, e *env, af *awsFlags) (string
 	}
 	c, err := e.connect(ctx, af, e.stderr)
 	return stack, c, err
-}
-
-// stackName picks the stack: the flag, else the config's stackName.
-func stackName(flagValue string, cfg *config.Config) (string, error) {
-	if flagValue != "" {
-		if err := config.ValidStackName(flagValue); err != nil {
-			return "", usageErrorf("--stack-name: %v", err)
-		}
-		return flagValue, nil
-	}
-	return cfg.StackName, nil // checked by config.Validate
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"syscall"
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/diff"
@@ -21,7 +24,7 @@ and compares the template with FILE instead: exit 1 and a diff when they
 differ, for drift checks in CI.
 
 Example:
-  cfngen > stack.yaml
+  cfngen -c prod.yaml > stack.yaml
   cfngen -c prod.yaml --check stack.yaml
 `
 
@@ -55,7 +58,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 	case *check != "":
 		want, err := os.ReadFile(*check)
 		if err != nil {
-			return fmt.Errorf("--check: %w", err)
+			return usageErrorf("--check %s: %v", *check, pathReason(err))
 		}
 		if bytes.Equal(want, body) {
 			return nil
@@ -63,25 +66,34 @@ func synth(ctx context.Context, e *env, args []string) error {
 		e.stdout.Write(diff.Unified(*check, "cfngen", want, body))
 		return &exitError{code: 1, msg: fmt.Sprintf("%s differs from the generated template; regenerate it with: cfngen%s > %s", *check, flagText(*cfgPath, *format), *check)}
 	case *out != "":
-		return writeFile(*out, body)
+		if err := writeFile(*out, body); err != nil {
+			if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EISDIR) {
+				return usageErrorf("-o %s: %v", *out, pathReason(err))
+			}
+			return fmt.Errorf("-o %s: %w", *out, err)
+		}
+		return nil
 	}
 	_, err = e.stdout.Write(body)
 	return err
 }
 
 // build builds the template and writes it in the format, after the
-// offline checks. Config errors name cfgPath, the file they come from.
-func build(cfg *config.Config, cfgPath, format string) (*template.Stack, []byte, template.Summary, error) {
-	var sum template.Summary
-	st, err := template.Build(cfg)
-	var ce *config.Error
-	if errors.As(err, &ce) && ce.File == "" {
-		ce.File = cfgPath
-	}
-	if err != nil {
+// offline checks. Config errors name cfgPath, the file they come from, and
+// the line of their key.
+func build(cfg *config.Config, cfgPath, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
+	defer func() {
+		var ce *config.Error
+		if errors.As(err, &ce) && ce.File == "" {
+			ce.File = cfgPath
+			if ce.Line == 0 {
+				ce.Line = cfg.Line(ce.Key)
+			}
+		}
+	}()
+	if st, err = template.Build(cfg); err != nil {
 		return nil, nil, sum, err
 	}
-	var body []byte
 	if format == "json" {
 		body, err = st.JSON()
 	} else {
@@ -105,23 +117,63 @@ func flagText(cfgPath, format string) string {
 	return s
 }
 
-// writeFile writes data to a temporary file beside path and renames it into
-// place, so that path never holds half a template.
+// writeFile writes data to a temporary file beside path, syncs it and
+// renames it into place, so that path never holds half a template. The file
+// keeps the mode of the one it replaces; a new one gets 0644 less the umask.
 func writeFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	dir := filepath.Dir(path)
+	mode, keep := os.FileMode(0o644), false
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return &os.PathError{Op: "write", Path: path, Err: syscall.EISDIR}
+		}
+		mode, keep = st.Mode().Perm(), true
+	}
+	var f *os.File
+	var err error
+	for range 100 {
+		name := filepath.Join(dir, "."+filepath.Base(path)+"."+strconv.FormatUint(rand.Uint64(), 36))
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode) // the umask applies
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
+	if keep {
+		if err := f.Chmod(mode); err != nil { // exactly the old mode, whatever the umask
+			f.Close()
+			return err
+		}
+	}
 	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
 		f.Close()
 		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
+	if err := os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if d, err := os.Open(dir); err == nil { // make the rename itself durable
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// pathReason is the reason of a file error, without the path it repeats.
+func pathReason(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -9,12 +9,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// YAML writes a long-form tree as YAML with short-form intrinsics.
+// YAML writes a long-form tree as YAML with short-form intrinsics, which a
+// YAML 1.1 reader (CloudFormation's) reads as the tree holds it.
 func YAML(doc *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(short(doc)); err != nil {
+	out := short(doc)
+	as11(out)
+	if err := enc.Encode(out); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
