@@ -86,6 +86,7 @@ func TestSpecialWordsAsYAML11(t *testing.T) {
 		c := config.Default()
 		c.Description, c.Instances.Page.Title, c.Instances.Page.Heading = w, w, w
 		c.Instances.UserData, c.Instances.Vars = tmpl, map[string]string{"v": w}
+		c.Instances.Signal = false // the script above does not signal
 		c.Tags = map[string]string{w: w, "backup": w}
 		var ce *config.Error
 		if err := c.Validate(); errors.As(err, &ce) && strings.HasPrefix(ce.Key, "tags") {

@@ -97,7 +97,7 @@ func TestStackNameReachesUserData(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "web.yaml")
-	if err := os.WriteFile(cfg, []byte("stackName: web-prod\ninstances:\n  userData: ud.tmpl\n"), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte("stackName: web-prod\ninstances:\n  userData: ud.tmpl\n  signal: false\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
