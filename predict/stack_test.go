@@ -191,6 +191,27 @@ Modify TargetGroup Targets?`,
 	{
 		name: "no change, same AMI", opts: sameAMI, plan: ``,
 	},
+	{
+		// Amazon Linux has moved on, and cfngen deploy pins the image the
+		// stack runs (package ami): the new instances get it too.
+		name: "2 to 4 instances, newer AMI in SSM, pinned", new: four, opts: predict.Options{
+			OldParameters: map[string]string{"ImageId": "ami-0123456789abcdef0", "PinnedImageId": ""},
+			NewParameters: map[string]string{"ImageId": "ami-0fedcba9876543210", "PinnedImageId": "ami-0123456789abcdef0"},
+		}, plan: `
+Add Instance3
+Add Instance4
+Modify TargetGroup Targets`,
+	},
+	{
+		name: "no change, newer AMI in SSM, not pinned", opts: predict.Options{
+			OldParameters: map[string]string{"ImageId": "ami-0123456789abcdef0", "PinnedImageId": ""},
+			NewParameters: map[string]string{"ImageId": "ami-0fedcba9876543210", "PinnedImageId": ""},
+		}, plan: `
+Modify LaunchTemplate LaunchTemplateData
+Replace Instance1 ImageId, LaunchTemplate
+Replace Instance2 ImageId, LaunchTemplate
+Modify TargetGroup Targets`,
+	},
 }
 
 // TestConfigChanges predicts the plan of each config change offline, from
