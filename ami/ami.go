@@ -148,16 +148,16 @@ func read(ps []types.Parameter) (deployed, error) {
 // Choose returns the parameters an update sends so that the instances
 // keep the deployed image unless asked for another: by Update, by a new
 // image in the template (an AMI ID, or another SSM parameter path), or by
-// a given ImageParameter or PinParameter. A new stack takes the template's
-// image and needs nothing.
+// a given ImageParameter or PinParameter. A stack is pinned from its
+// creation on: when an SSM parameter path gives the image, the pin is the
+// image it names (as Resolve says), so that updates, also those made with
+// the AWS CLI, keep it.
 func Choose(ctx context.Context, in Input) (Choice, error) {
-	if in.Deployed == nil {
-		return Choice{}, nil
-	}
 	pinned := !IsID(in.Image) // the template has PinParameter
-	d, err := read(in.Deployed)
-	if err != nil && pinned {
-		return Choice{}, err
+	var d deployed
+	var unknown error
+	if in.Deployed != nil {
+		d, unknown = read(in.Deployed)
 	}
 	c := Choice{Old: d.image}
 
@@ -188,13 +188,15 @@ func Choose(ctx context.Context, in Input) (Choice, error) {
 		}
 	case hasPin && pin != "":
 		c.New, c.Asked = pin, "the given "+PinParameter
-	case hasPin || hasImage || in.Update || !d.ssm || d.path != "" && d.path != in.Image:
+	case in.Deployed == nil || hasPin || hasImage || in.Update || unknown == nil && (!d.ssm || d.path != "" && d.path != in.Image):
 		// The latest image of the path: asked for, or a new path.
 		if err := latest(); err != nil {
 			return Choice{}, err
 		}
 		c.New = c.Latest
 		switch {
+		case in.Deployed == nil:
+			c.Asked = "a new stack"
 		case in.Update:
 			c.Asked = "asked for the latest"
 		case hasPin:
@@ -206,9 +208,13 @@ func Choose(ctx context.Context, in Input) (Choice, error) {
 		default:
 			c.Asked = "the template's image is now " + path + ", was " + d.path
 		}
-		if !hasPin {
-			c.Parameters = map[string]string{PinParameter: ""}
+		if !hasPin && (in.Deployed != nil || c.Latest != "") {
+			// Pinned to the image it takes, so that later updates keep it.
+			c.Parameters = map[string]string{PinParameter: c.Latest}
 		}
+	case unknown != nil:
+		// Nothing asks for another image, and the deployed one is unknown.
+		return Choice{}, unknown
 	default:
 		// Keep the deployed image, whatever the SSM parameter says now.
 		if err := latest(); err != nil {
@@ -217,7 +223,7 @@ func Choose(ctx context.Context, in Input) (Choice, error) {
 		c.New = d.image
 		c.Parameters = map[string]string{PinParameter: d.image}
 	}
-	if c.New == c.Old {
+	if c.New == c.Old || in.Deployed == nil {
 		c.Asked = ""
 	}
 	return c, nil

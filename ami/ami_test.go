@@ -67,7 +67,9 @@ func TestChoose(t *testing.T) {
 		old, new string
 		line     string // "" when the image stays
 	}{
-		{"new stack", ami.Input{Image: config.AMIx86}, nil, "", "", ""},
+		{"new stack", ami.Input{Image: config.AMIx86}, map[string]string{"PinnedImageId": newAMI}, "", newAMI, ""},
+		{"new stack, SSM not asked", ami.Input{Image: config.AMIx86, Resolve: func(context.Context, string) (string, error) { return "", nil }}, nil, "", "", ""},
+		{"new stack, AMI ID", ami.Input{Image: pinAMI}, nil, "", pinAMI, ""},
 		{"keeps the deployed image", ami.Input{Deployed: onLatest, Image: config.AMIx86},
 			map[string]string{"PinnedImageId": oldAMI}, oldAMI, oldAMI, ""},
 		{"keeps the pinned image", ami.Input{Deployed: onPin, Image: config.AMIx86},
@@ -77,24 +79,24 @@ func TestChoose(t *testing.T) {
 		{"keeps the image on moto", ami.Input{Deployed: onMoto, Image: config.AMIx86},
 			map[string]string{"PinnedImageId": oldAMI}, oldAMI, oldAMI, ""},
 		{"update", ami.Input{Deployed: onLatest, Image: config.AMIx86, Update: true},
-			map[string]string{"PinnedImageId": ""}, oldAMI, newAMI, "AMI " + oldAMI + " -> " + newAMI + " (asked for the latest)"},
+			map[string]string{"PinnedImageId": newAMI}, oldAMI, newAMI, "AMI " + oldAMI + " -> " + newAMI + " (asked for the latest)"},
 		{"update of a pinned stack", ami.Input{Deployed: onPin, Image: config.AMIx86, Update: true},
-			map[string]string{"PinnedImageId": ""}, pinAMI, newAMI, "AMI " + pinAMI + " -> " + newAMI + " (asked for the latest)"},
+			map[string]string{"PinnedImageId": newAMI}, pinAMI, newAMI, "AMI " + pinAMI + " -> " + newAMI + " (asked for the latest)"},
 		{"update, already the latest", ami.Input{Deployed: []types.Parameter{param("ImageId", config.AMIx86, newAMI)}, Image: config.AMIx86, Update: true},
-			map[string]string{"PinnedImageId": ""}, newAMI, newAMI, ""},
+			map[string]string{"PinnedImageId": newAMI}, newAMI, newAMI, ""},
 		{"another path in the config", ami.Input{Deployed: onLatest, Image: config.AMIArm64},
-			map[string]string{"PinnedImageId": ""}, oldAMI, armAMI, "AMI " + oldAMI + " -> " + armAMI + " (the template's image is now " + config.AMIArm64 + ", was " + config.AMIx86 + ")"},
+			map[string]string{"PinnedImageId": armAMI}, oldAMI, armAMI, "AMI " + oldAMI + " -> " + armAMI + " (the template's image is now " + config.AMIArm64 + ", was " + config.AMIx86 + ")"},
 		{"an AMI ID in the config", ami.Input{Deployed: onLatest, Image: pinAMI},
 			nil, oldAMI, pinAMI, "AMI " + oldAMI + " -> " + pinAMI + " (the template's image)"},
 		{"the same AMI ID", ami.Input{Deployed: onFixed, Image: oldAMI, Update: true}, nil, oldAMI, oldAMI, ""},
 		{"from an AMI ID to the latest", ami.Input{Deployed: onFixed, Image: config.AMIx86},
-			map[string]string{"PinnedImageId": ""}, oldAMI, newAMI, "AMI " + oldAMI + " -> " + newAMI + " (the template's image is now " + config.AMIx86 + ")"},
+			map[string]string{"PinnedImageId": newAMI}, oldAMI, newAMI, "AMI " + oldAMI + " -> " + newAMI + " (the template's image is now " + config.AMIx86 + ")"},
 		{"a given pin", ami.Input{Deployed: onLatest, Image: config.AMIx86, Update: true, Given: map[string]string{"PinnedImageId": pinAMI}},
 			nil, oldAMI, pinAMI, "AMI " + oldAMI + " -> " + pinAMI + " (the given PinnedImageId)"},
 		{"a given empty pin", ami.Input{Deployed: onPin, Image: config.AMIx86, Given: map[string]string{"PinnedImageId": ""}},
 			nil, pinAMI, newAMI, "AMI " + pinAMI + " -> " + newAMI + " (the given empty PinnedImageId)"},
 		{"a given path", ami.Input{Deployed: onLatest, Image: config.AMIx86, Given: map[string]string{"ImageId": config.AMIArm64}},
-			map[string]string{"PinnedImageId": ""}, oldAMI, armAMI, "AMI " + oldAMI + " -> " + armAMI + " (the given ImageId)"},
+			map[string]string{"PinnedImageId": armAMI}, oldAMI, armAMI, "AMI " + oldAMI + " -> " + armAMI + " (the given ImageId)"},
 		{"update without SSM to ask", ami.Input{Deployed: onLatest, Image: config.AMIx86, Update: true, Resolve: func(context.Context, string) (string, error) { return "", nil }},
 			map[string]string{"PinnedImageId": ""}, oldAMI, "", "AMI " + oldAMI + " -> the image the SSM parameter names at deploy time (asked for the latest)"},
 	}
@@ -132,7 +134,12 @@ func TestChooseFailsClosed(t *testing.T) {
 			t.Errorf("%s: got %v, want an *UnknownImageError", name, err)
 		}
 	}
-	_, err := ami.Choose(context.Background(), ami.Input{Deployed: onLatest, Image: "/no/such/parameter", Resolve: ssm})
+	// Asked for the latest, the deployed image need not be known.
+	c, err := ami.Choose(context.Background(), ami.Input{Deployed: []types.Parameter{param("Size", "2", "")}, Image: config.AMIx86, Resolve: ssm, Update: true})
+	if err != nil || c.New != newAMI || c.String() != "AMI (unknown) -> "+newAMI+" (asked for the latest)" {
+		t.Errorf("update of an unknown image: %v, %+v", err, c)
+	}
+	_, err = ami.Choose(context.Background(), ami.Input{Deployed: onLatest, Image: "/no/such/parameter", Resolve: ssm})
 	if err == nil {
 		t.Error("a path SSM does not know: no error")
 	}

@@ -14,5 +14,6 @@
 // [Choose] reads the deployed stack's parameters (DescribeStacks returns
 // the image an SSM parameter resolved to as ResolvedValue) and returns the
 // parameter values an update sends: the deployed image as the pin, unless
-// the update asks for a new one.
+// the update asks for a new one, which then becomes the pin. A new stack
+// is pinned to the image the SSM parameter names when it is created.
 package ami

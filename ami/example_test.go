@@ -29,5 +29,5 @@ func ExampleChoose() {
 	}
 	// Output:
 	// send map[PinnedImageId:ami-0123456789abcdef0]; ""
-	// send map[PinnedImageId:]; "AMI ami-0123456789abcdef0 -> ami-0fedcba9876543210 (asked for the latest)"
+	// send map[PinnedImageId:ami-0fedcba9876543210]; "AMI ami-0123456789abcdef0 -> ami-0fedcba9876543210 (asked for the latest)"
 }

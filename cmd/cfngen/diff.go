@@ -30,6 +30,7 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	sf := addStackFlags(fs)
 	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
 	against := fs.String("against", "", "predict the update from the template in `FILE` instead; no AWS call")
+	updateAMI := fs.Bool("update-ami", false, updateAMIUsage)
 	pf := addPlanFormat(fs)
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, diffUsage, args); err != nil {
@@ -53,6 +54,12 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	}
 	c, err := e.connect(ctx, af, e.stderr)
 	if err != nil {
+		return err
+	}
+	if err := preflightChecks(ctx, e, c, *sf.config, in); err != nil {
+		return err
+	}
+	if err := pinImage(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
 		return err
 	}
 	cs, err := pf.deployer(c.deployer(e)).Diff(ctx, in)
