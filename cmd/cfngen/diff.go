@@ -43,6 +43,9 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 		if pf.format == "svg" {
 			return usageErrorf("--against and --format svg do not go together yet: --against prints a table")
 		}
+		if *updateAMI {
+			return usageErrorf("--update-ami and --against do not go together: --against compares templates only; pass --param PinnedImageId=ami-... for the image")
+		}
 		return diffAgainst(e, sf, *against, *exitCode)
 	}
 	if err := af.check(); err != nil {
