@@ -17,7 +17,7 @@ application (VPC, load balancer, EC2 instances) and deploys it.
 
 Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
-  cfngen validate [-c FILE]
+  cfngen validate [-c FILE] [--online [flags]]
   cfngen deploy [-c FILE] [--yes] [--no-execute] [flags]
   cfngen diff [-c FILE] [--exit-code]
   cfngen outputs [--stack-name NAME] [--format text|json]
