@@ -68,14 +68,28 @@ type Page struct {
 }
 
 // AutoScaling describes an Auto Scaling group and its target-tracking
-// policy. Validate fills in what is left zero: Desired becomes Min, and
-// without a target the group tracks 50% average CPU.
+// policy. Without a target, Validate sets 50% average CPU.
 type AutoScaling struct {
-	Min, Max, Desired       int
+	Min, Max                int
+	Desired                 int // 0: not set, so that updates keep the group's size
 	TargetCPUPercent        int // track average CPU; or
 	TargetRequestsPerTarget int // track ALB requests per target
 	GracePeriodSeconds      int
 }
+
+// InService is how many instances the group keeps in service while it
+// is created and during a rolling update: Desired when set, else Min.
+func (as *AutoScaling) InService() int {
+	if as.Desired != 0 {
+		return as.Desired
+	}
+	return as.Min
+}
+
+// MinGraceSeconds is the shortest health-check grace period: the time an
+// instance needs to boot, install and start its web server before ELB
+// health checks count.
+const MinGraceSeconds = 120
 
 // LoadBalancer describes the Application Load Balancer.
 type LoadBalancer struct {

@@ -77,9 +77,9 @@ func (c *Config) UpdatePauseSeconds() int {
 
 // checkServing checks what makes the stack serve on AWS: signals, the
 // Auto Scaling group's rolling update, the target group's health checks,
-// VPC endpoints, access logs, the load balancer's subnets and tag keys.
+// VPC endpoints, access logs, the subnets' sizes and tag keys.
 func (c *Config) checkServing() *Error {
-	for _, check := range []func() *Error{c.checkSignal, c.checkRollingUpdate, c.checkTargetGroup, c.checkEndpoints, c.checkAccessLogs, c.checkPublicSubnets, c.checkTagKeys} {
+	for _, check := range []func() *Error{c.checkSignal, c.checkRollingUpdate, c.checkTargetGroup, c.checkEndpoints, c.checkAccessLogs, c.checkPublicSubnets, c.checkPrivateSubnets, c.checkTagKeys} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -199,6 +199,45 @@ func (c *Config) checkPublicSubnets() *Error {
 	for i, s := range v.PublicSubnets {
 		if p := netip.MustParsePrefix(s); p.Bits() > minPublicSubnetBits { // parsed by checkVPC
 			return bad(fmt.Sprintf("vpc.publicSubnets[%d]", i), reason, p.Bits(), minPublicSubnetBits)
+		}
+	}
+	return nil
+}
+
+// reservedPerSubnet are the addresses AWS keeps in every subnet: the
+// network address, the router, DNS, one for future use and broadcast.
+const reservedPerSubnet = 5
+
+// checkPrivateSubnets: each private subnet holds its share of the
+// instances and an address per interface endpoint.
+func (c *Config) checkPrivateSubnets() *Error {
+	v, in := c.VPC, c.Instances
+	endpoints := len(c.InterfaceEndpoints())
+	_, private := v.Subnets()
+	for j, s := range private {
+		p := netip.MustParsePrefix(s) // checked by checkVPC
+		usable := 1<<(32-p.Bits()) - reservedPerSubnet
+		var instances int
+		var why string
+		if as := in.AutoScaling; as != nil {
+			// Auto Scaling spreads the group evenly; rebalancing between
+			// AZs may go 10% (at least 1) over max.
+			instances = (as.Max+v.AZCount-1)/v.AZCount + max(1, as.Max/10)
+			why = fmt.Sprintf("its share of instances.autoScaling.max (%d over %d AZs) and 10%% for rebalancing", as.Max, v.AZCount)
+		} else {
+			instances = in.Count / v.AZCount
+			if j < in.Count%v.AZCount {
+				instances++
+			}
+			why = fmt.Sprintf("its share of instances.count (%d round-robin over %d AZs)", in.Count, v.AZCount)
+		}
+		if need := instances + endpoints; need > usable {
+			key := "vpc.subnetMask"
+			if len(v.PrivateSubnets) > 0 {
+				key = fmt.Sprintf("vpc.privateSubnets[%d]", j)
+			}
+			return bad(key, "%s holds %d addresses (AWS keeps %d of every subnet) but needs %d: %d instances, %s, and %d for interface endpoints; use larger subnets or fewer instances",
+				s, usable, reservedPerSubnet, need, instances, why, endpoints)
 		}
 	}
 	return nil

@@ -37,6 +37,13 @@ func TestServingErrors(t *testing.T) {
 		{"days range", "loadBalancer: {createAccessLogsBucket: true, accessLogsDays: 3651}", "loadBalancer.accessLogsDays", "outside 1 to 3650"},
 		{"small public subnets", "vpc: {subnetMask: 28}", "vpc.subnetMask", "/28 is too small for the load balancer"},
 		{"small explicit public subnet", "vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/28], privateSubnets: [10.0.2.0/24, 10.0.3.0/24]}", "vpc.publicSubnets[1]", "/27 or larger"},
+		{"grace period zero", "instances: {autoScaling: {min: 2, max: 4, gracePeriodSeconds: 0}}", "instances.autoScaling.gracePeriodSeconds", "0 is outside 120 to 7200: ELB health checks would count against instances still booting"},
+		{"grace period short", "instances: {autoScaling: {min: 2, max: 4, gracePeriodSeconds: 119}}", "instances.autoScaling.gracePeriodSeconds", "outside 120 to 7200"},
+		{"private subnet too small", "vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/24], privateSubnets: [10.0.2.0/28, 10.0.3.0/24]}\ninstances: {count: 24}", "vpc.privateSubnets[0]",
+			"10.0.2.0/28 holds 11 addresses (AWS keeps 5 of every subnet) but needs 12: 12 instances, its share of instances.count (24 round-robin over 2 AZs), and 0 for interface endpoints"},
+		{"carved subnets too small", "vpc: {subnetMask: 27, natGateways: 0}\ninstances: {count: 47}", "vpc.subnetMask", "needs 28: 24 instances"},
+		{"group too large for its subnets", "vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/24], privateSubnets: [10.0.2.0/24, 10.0.3.0/28]}\ninstances: {autoScaling: {min: 2, max: 20}}", "vpc.privateSubnets[1]",
+			"needs 12: 12 instances, its share of instances.autoScaling.max (20 over 2 AZs) and 10% for rebalancing"},
 		{"lower-case name tag", "tags: {name: x}", "tags.name", "compared without case"},
 		{"upper-case name tag", "tags: {NAME: x}", "tags.NAME", "cfngen sets the Name tag"},
 		{"keys equal without case", "tags: {team: a, Team: b}", "tags.team", "the same key as tags.Team"},
@@ -70,6 +77,9 @@ func TestServingAccepted(t *testing.T) {
 		"loadBalancer: {healthCheckPath: '/index.html?probe=alb'}",
 		"loadBalancer: {createAccessLogsBucket: true, accessLogsDays: 3650}",
 		"vpc: {subnetMask: 27, cidr: 10.0.0.0/24}",
+		"vpc: {subnetMask: 27, natGateways: 0}\ninstances: {count: 46}",
+		"vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/24], privateSubnets: [10.0.2.0/28, 10.0.3.0/28]}\ninstances: {count: 22}",
+		"vpc: {publicSubnets: [10.0.0.0/24, 10.0.1.0/24], privateSubnets: [10.0.2.0/28, 10.0.3.0/28]}\ninstances: {autoScaling: {min: 2, max: 18, gracePeriodSeconds: 120}}",
 		"vpc: {natGateways: 0, endpoints: [cloudformation]}",
 		"vpc: {natGateways: 0, endpoints: []}\ninstances: {signal: false}",
 		"tags: {'cost center': x, 'team/app': y}\ninstances: {signal: false}",
@@ -78,6 +88,25 @@ func TestServingAccepted(t *testing.T) {
 		if _, err := Parse([]byte(y), "."); err != nil {
 			t.Errorf("%s: %v", y, err)
 		}
+	}
+}
+
+// TestDesiredLeftUnset: without desired the group has none, so that an
+// update keeps the size it scaled to; it starts, and rolls, at min.
+func TestDesiredLeftUnset(t *testing.T) {
+	c, err := Parse([]byte("instances: {autoScaling: {min: 3, max: 6}}"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as := c.Instances.AutoScaling; as.Desired != 0 || as.InService() != 3 {
+		t.Errorf("desired %d, in service %d; want 0 and min (3)", as.Desired, as.InService())
+	}
+	c, err = Parse([]byte("instances: {autoScaling: {min: 3, max: 6, desired: 4}}"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as := c.Instances.AutoScaling; as.Desired != 4 || as.InService() != 4 {
+		t.Errorf("desired %d, in service %d; want 4 and 4", as.Desired, as.InService())
 	}
 }
 

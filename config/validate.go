@@ -226,14 +226,11 @@ func (as *AutoScaling) check() *Error {
 		return bad(key+".targetCpuPercent", "%d is outside 1 to 100", as.TargetCPUPercent)
 	case as.TargetRequestsPerTarget < 0 || as.TargetRequestsPerTarget > 1000000:
 		return bad(key+".targetRequestsPerTarget", "%d is outside 1 to 1000000", as.TargetRequestsPerTarget)
-	case as.GracePeriodSeconds < 0 || as.GracePeriodSeconds > 7200:
-		return bad(key+".gracePeriodSeconds", "%d is outside 0 to 7200", as.GracePeriodSeconds)
+	case as.GracePeriodSeconds < MinGraceSeconds || as.GracePeriodSeconds > 7200:
+		return bad(key+".gracePeriodSeconds", "%d is outside %d to 7200: ELB health checks would count against instances still booting, and Auto Scaling would replace them", as.GracePeriodSeconds, MinGraceSeconds)
 	}
 	if as.TargetCPUPercent == 0 && as.TargetRequestsPerTarget == 0 {
 		as.TargetCPUPercent = 50
-	}
-	if as.Desired == 0 {
-		as.Desired = as.Min
 	}
 	return nil
 }

@@ -138,7 +138,15 @@ func TestServesOnAWS(t *testing.T) {
 						subnets = append(subnets, ref(sub))
 					}
 					waits(r, subnets)
-					lo, hi, desired := number(t, r, "Properties", "MinSize"), number(t, r, "Properties", "MaxSize"), number(t, r, "Properties", "DesiredCapacity")
+					lo, hi := number(t, r, "Properties", "MinSize"), number(t, r, "Properties", "MaxSize")
+					// Without DesiredCapacity the group starts at min.
+					desired := lo
+					if path(r.props, "DesiredCapacity") != nil {
+						desired = number(t, r, "Properties", "DesiredCapacity")
+					}
+					if cfg.Instances.AutoScaling.Desired == 0 && path(r.props, "DesiredCapacity") != nil {
+						t.Errorf("%s has a DesiredCapacity the config does not set: every update would set the group back to it", r.id)
+					}
 					signals(r, desired)
 					ru := path(r.node, "UpdatePolicy", "AutoScalingRollingUpdate")
 					inService, batch := number(t, r, "UpdatePolicy", "AutoScalingRollingUpdate", "MinInstancesInService"), number(t, r, "UpdatePolicy", "AutoScalingRollingUpdate", "MaxBatchSize")

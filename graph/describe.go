@@ -445,7 +445,8 @@ func image(v string) string {
 }
 
 // show returns a property's value as a person reads it: a scalar as it
-// is, a parameter's default, a resource's logical ID.
+// is, a parameter's default, a resource's logical ID, the branch of an
+// Fn::If that has a value by default.
 func (a *arch) show(n *yaml.Node) string {
 	if n == nil {
 		return ""
@@ -461,6 +462,18 @@ func (a *arch) show(n *yaml.Node) string {
 			return "parameter " + ref
 		}
 		return ref
+	}
+	if arg := cfnyaml.Get(n, "Fn::If"); arg != nil && arg.Kind == yaml.SequenceNode && len(arg.Content) == 3 {
+		// The branch that has a value by default, such as the latest
+		// image beside an empty pin.
+		x, y := a.show(arg.Content[1]), a.show(arg.Content[2])
+		switch {
+		case strings.HasPrefix(x, "parameter "):
+			return y
+		case strings.HasPrefix(y, "parameter ") || x == y:
+			return x
+		}
+		return x + " or " + y
 	}
 	for ref := range referenced(n) {
 		if a.s.res[ref] != nil {

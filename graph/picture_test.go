@@ -91,7 +91,7 @@ func groups(c *config.Config) []string {
 	want := []string{c.StackName, "VPC · " + v.CIDR, "Internet", "Internet gateway",
 		"Application Load Balancer", "HTTP 80", "Target group", "health check " + c.LoadBalancer.HealthCheckPath,
 		"allows 80 from the load balancer only"}
-	public, private := template.Subnets(v.CIDR, v.AZCount, v.SubnetMask, v.PublicSubnets, v.PrivateSubnets)
+	public, private := v.Subnets()
 	for i := range v.AZCount {
 		want = append(want, fmt.Sprintf("Availability Zone %d", i+1), public[i], private[i])
 	}

@@ -60,7 +60,7 @@ func noValue(n *yaml.Node) *yaml.Node {
 
 // compare compares a value of the old template with one of the new.
 func (p *predictor) compare(a, b *yaml.Node) verdict {
-	a, b = noValue(a), noValue(b)
+	a, b = noValue(p.old.choose(a)), noValue(p.new.choose(b))
 	if a == nil || b == nil {
 		if a == b {
 			return sameV
@@ -399,11 +399,95 @@ func (p *predictor) condition(name string) verdict {
 	return sameV
 }
 
+// choose returns the branch that Fn::If n takes in template s when its
+// condition can be evaluated, else n.
+func (s *side) choose(n *yaml.Node) *yaml.Node {
+	for {
+		f, arg := intrinsicName(n)
+		if f != "Fn::If" || arg.Kind != yaml.SequenceNode || len(arg.Content) != 3 || arg.Content[0].Kind != yaml.ScalarNode {
+			return n
+		}
+		v, ok := s.evalCondition(arg.Content[0].Value, 0)
+		if !ok {
+			return n
+		}
+		if v {
+			n = arg.Content[1]
+		} else {
+			n = arg.Content[2]
+		}
+	}
+}
+
+// maxConditionDepth bounds the conditions that name conditions, which
+// CloudFormation refuses to nest in a circle.
+const maxConditionDepth = 32
+
+// evalCondition evaluates the condition name of template s; ok is false
+// when it depends on a value not known before the update.
+func (s *side) evalCondition(name string, depth int) (v, ok bool) {
+	def := cfnyaml.Get(s.conditions, name)
+	if def == nil || depth > maxConditionDepth {
+		return false, false
+	}
+	return s.eval(def, depth+1)
+}
+
+// eval evaluates a condition function: Fn::Equals of literals and
+// parameters with given values, Fn::Not, Fn::And, Fn::Or, Condition.
+func (s *side) eval(n *yaml.Node, depth int) (v, ok bool) {
+	f, arg := intrinsicName(n)
+	if f == "Condition" {
+		if arg.Kind != yaml.ScalarNode {
+			return false, false
+		}
+		return s.evalCondition(arg.Value, depth)
+	}
+	if arg == nil || arg.Kind != yaml.SequenceNode {
+		return false, false
+	}
+	switch {
+	case f == "Fn::Equals" && len(arg.Content) == 2:
+		x, okx := s.conditionValue(arg.Content[0])
+		y, oky := s.conditionValue(arg.Content[1])
+		return x == y, okx && oky
+	case f == "Fn::Not" && len(arg.Content) == 1:
+		v, ok := s.eval(arg.Content[0], depth+1)
+		return !v, ok
+	case f == "Fn::And" || f == "Fn::Or":
+		// And is false, and Or true, as soon as one operand says so.
+		decisive := f == "Fn::Or"
+		known := true
+		for _, c := range arg.Content {
+			v, ok := s.eval(c, depth+1)
+			if ok && v == decisive {
+				return decisive, true
+			}
+			known = known && ok
+		}
+		return !decisive, known && len(arg.Content) > 0
+	}
+	return false, false
+}
+
+// conditionValue returns what an operand of Fn::Equals stands for when it
+// is known: a literal, or a parameter with a given value.
+func (s *side) conditionValue(n *yaml.Node) (string, bool) {
+	if n.Kind == yaml.ScalarNode {
+		return scalar(n), true
+	}
+	if f, arg := intrinsicName(n); f == "Ref" && arg.Kind == yaml.ScalarNode && s.parameters[arg.Value] != nil {
+		v, ok := s.values[arg.Value]
+		return v, ok
+	}
+	return "", false
+}
+
 // comparePath compares the values at path below a (old) and b (new).
 // Where an intrinsic function stands in the way, the whole values are
 // compared.
 func (p *predictor) comparePath(a, b *yaml.Node, path []string) verdict {
-	a, b = noValue(a), noValue(b)
+	a, b = noValue(p.old.choose(a)), noValue(p.new.choose(b))
 	if len(path) == 0 {
 		return p.compare(a, b)
 	}

@@ -21,8 +21,11 @@
 //     without given values may change at every update: CloudFormation
 //     resolves it again.
 //   - Fn::Sub compares its text and each variable; Fn::FindInMap its
-//     mapping entry; Fn::If the definition of its condition. Conditions are
-//     not evaluated: a resource with a Condition counts as present.
+//     mapping entry. Fn::If takes the branch its condition chooses when
+//     the condition can be evaluated (Fn::Equals of literals and of
+//     parameters with values in [Options], Fn::Not, Fn::And, Fn::Or,
+//     Condition); otherwise it compares both branches and the definition
+//     of its condition. A resource with a Condition counts as present.
 //
 // Resource attributes (DependsOn, Metadata, CreationPolicy, UpdatePolicy,
 // DeletionPolicy, UpdateReplacePolicy, Condition) change a resource in

@@ -265,6 +265,81 @@ Resources:
 	check(t, tmpl, tmpl, predict.Options{OldParameters: ami, NewParameters: ami}, nil)
 }
 
+// Fn::If takes the branch its condition chooses when the parameter values
+// decide it; otherwise both branches count.
+func TestConditionsEvaluated(t *testing.T) {
+	const pinned = `
+Parameters:
+  ImageId:
+    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+  PinnedImageId: {Type: String, Default: ""}
+  Env: {Type: String, Default: prod}
+Conditions:
+  ImagePinned: !Not [!Equals [!Ref PinnedImageId, ""]]
+  Prod: !Equals [!Ref Env, prod]
+  PinnedProd: !And [!Condition ImagePinned, !Condition Prod]
+  PinnedOrProd: !Or [!Condition ImagePinned, !Condition Prod]
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: !If [ImagePinned, !Ref PinnedImageId, !Ref ImageId]
+`
+	const (
+		oldAMI = "ami-0123456789abcdef0"
+		newAMI = "ami-0fedcba9876543210"
+	)
+	latest := func(resolved, pin string) map[string]string {
+		return map[string]string{"ImageId": resolved, "PinnedImageId": pin, "Env": "prod"}
+	}
+	// The SSM parameter moved, and the update pins the image it had.
+	check(t, pinned, pinned, predict.Options{OldParameters: latest(oldAMI, ""), NewParameters: latest(newAMI, oldAMI)}, nil)
+	// Without the pin the instance takes the new image.
+	check(t, pinned, pinned, predict.Options{OldParameters: latest(oldAMI, ""), NewParameters: latest(newAMI, "")},
+		map[string]want{"Web": {predict.Replace, "ImageId"}})
+	// Pinned to another image.
+	check(t, pinned, pinned, predict.Options{OldParameters: latest(oldAMI, oldAMI), NewParameters: latest(oldAMI, newAMI)},
+		map[string]want{"Web": {predict.Replace, "ImageId"}})
+	// Values unknown: the SSM parameter may have moved.
+	check(t, pinned, pinned, predict.Options{}, map[string]want{"Web": {predict.Conditional, "ImageId?"}})
+	// From a template without the pin, to one pinned to the same image.
+	unpinned := edit2(t, pinned, "ImageId: !If [ImagePinned, !Ref PinnedImageId, !Ref ImageId]", "ImageId: !Ref ImageId")
+	check(t, unpinned, pinned, predict.Options{OldParameters: latest(oldAMI, ""), NewParameters: latest(newAMI, oldAMI)}, nil)
+
+	// And, Or and Condition: decided by one known operand, or by all.
+	for _, c := range []struct {
+		cond string
+		vals map[string]string
+		want predict.Action
+	}{
+		{"PinnedProd", map[string]string{"PinnedImageId": ""}, predict.None},                       // false whatever Env is
+		{"PinnedProd", map[string]string{"PinnedImageId": oldAMI}, predict.Conditional},            // Env unknown
+		{"PinnedProd", map[string]string{"PinnedImageId": oldAMI, "Env": "prod"}, predict.Replace}, // both true
+		{"PinnedOrProd", map[string]string{"Env": "prod"}, predict.Replace},                        // true whatever the pin is
+		{"PinnedOrProd", map[string]string{"Env": "dev"}, predict.Conditional},
+	} {
+		tmpl := edit2(t, pinned, "ImageId: !If [ImagePinned, !Ref PinnedImageId, !Ref ImageId]", "ImageId: !If ["+c.cond+", ami-0123456789abcdef0, ami-0fedcba9876543210]")
+		old := edit2(t, pinned, "ImageId: !If [ImagePinned, !Ref PinnedImageId, !Ref ImageId]", "ImageId: ami-0fedcba9876543210")
+		plan, err := predict.Predict([]byte(old), []byte(tmpl), predict.Options{NewParameters: c.vals})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := plan.Resource("Web"); got.Action != c.want {
+			t.Errorf("%s with %v: %s, want %s", c.cond, c.vals, got.Action, c.want)
+		}
+	}
+}
+
+// edit2 replaces old with new in tmpl, once, and fails when old is not there.
+func edit2(t *testing.T, tmpl, old, new string) string {
+	t.Helper()
+	if !strings.Contains(tmpl, old) {
+		t.Fatalf("no %q in the template", old)
+	}
+	return strings.Replace(tmpl, old, new, 1)
+}
+
 // Resource attributes change resources in place; DependsOn compares as a
 // set.
 func TestAttributesDoNotReplace(t *testing.T) {

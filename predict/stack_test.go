@@ -2,6 +2,7 @@ package predict_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,42 +59,29 @@ var configPairs = []struct {
 	plan     string
 }{
 	{
-		// The carving moves the private subnets up to make room for the new
-		// public one; everything in them is replaced.
+		// Each AZ owns its blocks: the new one's subnets are added, the
+		// load balancer spreads to it, nothing else moves.
 		name: "2 to 3 AZs", new: azs3, opts: sameAMI, plan: `
 Add PublicSubnet3
-Replace PrivateSubnet1 CidrBlock
-Replace PrivateSubnet2 CidrBlock
 Add PrivateSubnet3
 Add PublicSubnet3RouteTableAssociation
-Replace PrivateSubnet1RouteTableAssociation SubnetId
-Replace PrivateSubnet2RouteTableAssociation SubnetId
 Add PrivateRouteTable3
 Add PrivateDefaultRoute3
 Add PrivateSubnet3RouteTableAssociation
 Modify S3GatewayEndpoint RouteTableIds
-Replace Instance1 SubnetId
-Replace Instance2 SubnetId
-Modify LoadBalancer Subnets
-Modify TargetGroup Targets`,
+Modify LoadBalancer Subnets`,
 	},
 	{
 		name: "3 to 6 AZs", old: azs3, new: azs6, opts: sameAMI, plan: `
 Add PublicSubnet4
 Add PublicSubnet5
 Add PublicSubnet6
-Replace PrivateSubnet1 CidrBlock
-Replace PrivateSubnet2 CidrBlock
-Replace PrivateSubnet3 CidrBlock
 Add PrivateSubnet4
 Add PrivateSubnet5
 Add PrivateSubnet6
 Add PublicSubnet4RouteTableAssociation
 Add PublicSubnet5RouteTableAssociation
 Add PublicSubnet6RouteTableAssociation
-Replace PrivateSubnet1RouteTableAssociation SubnetId
-Replace PrivateSubnet2RouteTableAssociation SubnetId
-Replace PrivateSubnet3RouteTableAssociation SubnetId
 Add PrivateRouteTable4
 Add PrivateDefaultRoute4
 Add PrivateSubnet4RouteTableAssociation
@@ -104,10 +92,7 @@ Add PrivateRouteTable6
 Add PrivateDefaultRoute6
 Add PrivateSubnet6RouteTableAssociation
 Modify S3GatewayEndpoint RouteTableIds
-Replace Instance1 SubnetId
-Replace Instance2 SubnetId
-Modify LoadBalancer Subnets
-Modify TargetGroup Targets`,
+Modify LoadBalancer Subnets`,
 	},
 	{
 		// A route's target changes in place (ReplaceRoute).
@@ -206,6 +191,27 @@ Modify TargetGroup Targets?`,
 	{
 		name: "no change, same AMI", opts: sameAMI, plan: ``,
 	},
+	{
+		// Amazon Linux has moved on, and cfngen deploy pins the image the
+		// stack runs (package ami): the new instances get it too.
+		name: "2 to 4 instances, newer AMI in SSM, pinned", new: four, opts: predict.Options{
+			OldParameters: map[string]string{"ImageId": "ami-0123456789abcdef0", "PinnedImageId": ""},
+			NewParameters: map[string]string{"ImageId": "ami-0fedcba9876543210", "PinnedImageId": "ami-0123456789abcdef0"},
+		}, plan: `
+Add Instance3
+Add Instance4
+Modify TargetGroup Targets`,
+	},
+	{
+		name: "no change, newer AMI in SSM, not pinned", opts: predict.Options{
+			OldParameters: map[string]string{"ImageId": "ami-0123456789abcdef0", "PinnedImageId": ""},
+			NewParameters: map[string]string{"ImageId": "ami-0fedcba9876543210", "PinnedImageId": ""},
+		}, plan: `
+Modify LaunchTemplate LaunchTemplateData
+Replace Instance1 ImageId, LaunchTemplate
+Replace Instance2 ImageId, LaunchTemplate
+Modify TargetGroup Targets`,
+	},
 }
 
 // TestConfigChanges predicts the plan of each config change offline, from
@@ -233,32 +239,30 @@ func TestConfigChanges(t *testing.T) {
 	}
 }
 
-// subnetsMovedToday are the config changes that still move existing
-// subnets (issue 15: the carving depends on vpc.azCount). When the carving
-// is stable, this test fails for them: empty the list.
-var subnetsMovedToday = map[string]bool{"2 to 3 AZs": true, "3 to 6 AZs": true}
-
 // TestExistingSubnetsKeepTheirCIDR checks the property a stack needs to
 // grow: no config change in configPairs but a new VPC CIDR moves an
-// existing subnet.
+// existing subnet, or changes it other than in its tags.
 func TestExistingSubnetsKeepTheirCIDR(t *testing.T) {
 	for _, tc := range configPairs {
 		if tc.name == "a VPC CIDR" {
 			continue
 		}
 		t.Run(tc.name, func(t *testing.T) {
-			old, new := subnets(t, stack(t, tc.old)), subnets(t, stack(t, tc.new))
-			var moved []string
+			oldT, newT := stack(t, tc.old), stack(t, tc.new)
+			old, new := subnets(t, oldT), subnets(t, newT)
 			for id, cidr := range old {
 				if n, ok := new[id]; ok && n != cidr {
-					moved = append(moved, fmt.Sprintf("%s %s -> %s", id, cidr, n))
+					t.Errorf("%s moves: %s -> %s", id, cidr, n)
 				}
 			}
-			switch {
-			case subnetsMovedToday[tc.name] && len(moved) == 0:
-				t.Errorf("no subnet moves any more: remove %q from subnetsMovedToday", tc.name)
-			case !subnetsMovedToday[tc.name] && len(moved) > 0:
-				t.Errorf("existing subnets move: %s", strings.Join(moved, ", "))
+			plan, err := predict.Predict(oldT, newT, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range plan.Changes {
+				if c.Type == "AWS::EC2::Subnet" && c.Action != predict.Add && !slices.Equal(c.Properties(), []string{"Tags"}) {
+					t.Errorf("%s: %s %v", c.LogicalID, c.Action, c.Properties())
+				}
 			}
 		})
 	}

@@ -1,10 +1,25 @@
 // Package preflight checks, before a deploy changes anything, what
-// CloudFormation would otherwise find out by failing halfway: that the S3
-// bucket a load balancer is to write its access logs to exists in the
-// stack's region, is encrypted with SSE-S3 (the only encryption ALB access
-// logs support) and has a policy that lets Elastic Load Balancing deliver.
-// AWS test-writes to the bucket when logging is turned on and fails the
-// load balancer otherwise.
+// CloudFormation would otherwise find out by failing halfway:
+//
+//   - [CheckZones]: the region has the Availability Zones the stack
+//     spreads over (!GetAZs picks them; us-west-1 has 2 for most accounts);
+//   - [CheckHeadroom]: the account's quotas leave room for the Elastic IP
+//     addresses of the NAT gateways and for the VPC;
+//   - [CheckCertificate]: the load balancer's certificate is in its
+//     region and issued;
+//   - [CheckArchitecture]: the instance type is offered in the region and
+//     runs the image's architecture (an SSM parameter resolved first);
+//   - [CheckAccessLogs]: the S3 bucket a load balancer is to write its
+//     access logs to exists in the stack's region, is encrypted with
+//     SSE-S3 (the only encryption ALB access logs support) and has a
+//     policy that lets Elastic Load Balancing deliver. AWS test-writes to
+//     the bucket when logging is turned on and fails the load balancer
+//     otherwise.
+//
+// Each check talks to AWS through a narrow interface ([EC2API], [ACMAPI],
+// [SSMAPI], [QuotasAPI], [S3API], [STSAPI]) that the aws-sdk-go-v2 client
+// satisfies, and returns a typed error for what it finds ([*ZonesError],
+// [*QuotaError], ...) and a plain error when it cannot ask.
 package preflight
 
 import (

@@ -17,9 +17,12 @@ var suspendDuringUpdate = []string{"HealthCheck", "ReplaceUnhealthy", "AZRebalan
 // target-tracking policy and a rolling update that keeps capacity: it
 // launches each batch before it retires old instances (config.Validate
 // leaves room for a batch between desired and max) and, with signals,
-// waits until the new instances serve.
+// waits until the new instances serve. Without a configured desired
+// capacity the group starts at min, and an update leaves the size it
+// has scaled to alone.
 func (b *builder) autoScaling(n *network) string {
 	as := b.cfg.Instances.AutoScaling
+	inService := as.InService()
 	var groupTags []autoscaling.AutoScalingGroup_TagProperty
 	for _, t := range b.tags("web") {
 		groupTags = append(groupTags, autoscaling.AutoScalingGroup_TagProperty{Key: t.Key, Value: t.Value, PropagateAtLaunch: true})
@@ -32,17 +35,17 @@ func (b *builder) autoScaling(n *network) string {
 		},
 		MinSize:                         strconv.Itoa(as.Min),
 		MaxSize:                         strconv.Itoa(as.Max),
-		DesiredCapacity:                 cloudformation.String(strconv.Itoa(as.Desired)),
+		DesiredCapacity:                 desiredCapacity(as.Desired),
 		HealthCheckType:                 cloudformation.String("ELB"),
 		HealthCheckGracePeriod:          cloudformation.Int(as.GracePeriodSeconds),
 		TargetGroupARNs:                 []string{cloudformation.Ref("TargetGroup")},
 		Tags:                            groupTags,
 		AWSCloudFormationDependsOn:      n.bootAfterAll(),
-		AWSCloudFormationCreationPolicy: b.signals(as.Desired),
+		AWSCloudFormationCreationPolicy: b.signals(inService),
 		AWSCloudFormationUpdatePolicy: &policies.UpdatePolicy{
 			AutoScalingRollingUpdate: &policies.AutoScalingRollingUpdate{
-				MaxBatchSize:          float64(max(1, min(as.Desired/4, as.Max-as.Desired))),
-				MinInstancesInService: float64(as.Desired),
+				MaxBatchSize:          float64(max(1, min(inService/4, as.Max-inService))),
+				MinInstancesInService: float64(inService),
 				PauseTime:             isoDuration(b.cfg.UpdatePauseSeconds()),
 				WaitOnResourceSignals: b.cfg.Instances.Signal,
 				SuspendProcesses:      suspendDuringUpdate,
@@ -58,6 +61,8 @@ func (b *builder) autoScaling(n *network) string {
 		AutoScalingGroupName:        cloudformation.Ref("AutoScalingGroup"),
 		PolicyType:                  cloudformation.String("TargetTrackingScaling"),
 		TargetTrackingConfiguration: tracking,
+		// A new instance's metrics count once it serves.
+		EstimatedInstanceWarmup: cloudformation.Int(as.GracePeriodSeconds),
 	}
 	if as.TargetRequestsPerTarget > 0 {
 		tracking.TargetValue = float64(as.TargetRequestsPerTarget)
@@ -73,4 +78,14 @@ func (b *builder) autoScaling(n *network) string {
 	}
 	b.resource("ScalingPolicy", policy)
 	return "AutoScalingGroup"
+}
+
+// desiredCapacity is the group's DesiredCapacity: none unless the config
+// sets one, as CloudFormation would set the group back to it at every
+// update that changes the group.
+func desiredCapacity(desired int) *string {
+	if desired == 0 {
+		return nil
+	}
+	return cloudformation.String(strconv.Itoa(desired))
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
+
+	"github.com/cfngen/cfngen/ami"
 )
 
 // targets are what the load balancer forwards to: fixed instances, or an
@@ -19,13 +21,7 @@ type targets struct {
 // compute builds the parameters, the launch template and the instances.
 func (b *builder) compute(n *network, sg *securityGroups, profile, userData string) *targets {
 	in := b.cfg.Instances
-	image := b.cfg.ImageID()
-	imageType := "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
-	imageDesc := "SSM parameter that holds the AMI ID (default: the latest Amazon Linux 2023)"
-	if strings.HasPrefix(image, "ami-") {
-		imageType, imageDesc = "AWS::EC2::Image::Id", "AMI ID of the instances"
-	}
-	b.parameter("ImageId", cloudformation.Parameter{Type: imageType, Default: image, Description: cloudformation.String(imageDesc)})
+	image := b.image()
 	b.parameter("InstanceType", cloudformation.Parameter{
 		Type:        "String",
 		Default:     in.Type,
@@ -34,7 +30,7 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 
 	b.resource("LaunchTemplate", &ec2.LaunchTemplate{
 		LaunchTemplateData: &ec2.LaunchTemplate_LaunchTemplateData{
-			ImageId:            cloudformation.String(cloudformation.Ref("ImageId")),
+			ImageId:            cloudformation.String(image),
 			InstanceType:       cloudformation.String(cloudformation.Ref("InstanceType")),
 			IamInstanceProfile: &ec2.LaunchTemplate_IamInstanceProfile{Arn: cloudformation.String(cloudformation.GetAtt(profile, "Arn"))},
 			SecurityGroupIds:   []string{cloudformation.GetAtt(sg.instances, "GroupId")},
@@ -71,7 +67,7 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 		b.resource(id, &ec2.Instance{
 			// ImageId and InstanceType repeat the launch template's, which
 			// moto needs; on AWS they are the same values.
-			ImageId:      cloudformation.String(cloudformation.Ref("ImageId")),
+			ImageId:      cloudformation.String(image),
 			InstanceType: cloudformation.String(cloudformation.Ref("InstanceType")),
 			LaunchTemplate: &ec2.Instance_LaunchTemplateSpecification{
 				LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
@@ -86,6 +82,35 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 		t.instances = append(t.instances, id)
 	}
 	return t
+}
+
+// image adds the parameters of the instances' image and returns the
+// value of their ImageId. An AMI ID from the config is the ImageId
+// parameter. An SSM parameter path is the ImageId parameter, which
+// CloudFormation resolves again at every update, beside PinnedImageId,
+// empty by default: an AMI ID there keeps the instances on that image
+// whatever the SSM parameter says now. cfngen deploy pins the deployed
+// image unless asked for a new one.
+func (b *builder) image() string {
+	image := b.cfg.ImageID()
+	if strings.HasPrefix(image, "ami-") {
+		b.parameter(ami.ImageParameter, cloudformation.Parameter{Type: "AWS::EC2::Image::Id", Default: image, Description: cloudformation.String("AMI ID of the instances")})
+		return cloudformation.Ref(ami.ImageParameter)
+	}
+	b.parameter(ami.ImageParameter, cloudformation.Parameter{
+		Type:        "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+		Default:     image,
+		Description: cloudformation.String("SSM parameter that holds the latest AMI ID (default: Amazon Linux 2023), resolved again at every stack update; used while " + ami.PinParameter + " is empty"),
+	})
+	b.parameter(ami.PinParameter, cloudformation.Parameter{
+		Type:                  "String",
+		Default:               "",
+		AllowedPattern:        cloudformation.String(`^(ami-([0-9a-f]{8}|[0-9a-f]{17}))?$`),
+		ConstraintDescription: cloudformation.String("an AMI ID (ami-...) or empty"),
+		Description:           cloudformation.String("AMI ID that keeps the instances on one image across updates; empty: the latest from " + ami.ImageParameter + " (cfngen deploy sets the deployed image unless --update-ami)"),
+	})
+	b.condition(ami.PinCondition, cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref(ami.PinParameter), "")}))
+	return cloudformation.If(ami.PinCondition, cloudformation.Ref(ami.PinParameter), cloudformation.Ref(ami.ImageParameter))
 }
 
 // metadataTags lets instances read their tags, which name their stack

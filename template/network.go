@@ -2,7 +2,6 @@ package template
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -40,28 +39,6 @@ func (n *network) bootAfterAll() []string {
 	return append(out, n.endpoints...)
 }
 
-// Subnets returns the public and private subnet CIDRs of c, one of each
-// per AZ: the configured ones, or blocks of vpc.subnetMask carved in order
-// from vpc.cidr, public first.
-func Subnets(cidrVPC string, azCount, mask int, public, private []string) ([]string, []string) {
-	if len(public) > 0 {
-		return public, private
-	}
-	vpc := netip.MustParsePrefix(cidrVPC) // checked by config.Validate
-	base := vpc.Addr().As4()
-	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	size := uint32(1) << (32 - mask)
-	block := func(i int) string {
-		a := start + uint32(i)*size
-		return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}), mask).String()
-	}
-	for i := range azCount {
-		public = append(public, block(i))
-		private = append(private, block(azCount+i))
-	}
-	return public, private
-}
-
 func (b *builder) network() *network {
 	v := b.cfg.VPC
 	n := &network{vpc: "VPC"}
@@ -78,7 +55,7 @@ func (b *builder) network() *network {
 		InternetGatewayId: cloudformation.String(cloudformation.Ref("InternetGateway")),
 	})
 
-	public, private := Subnets(v.CIDR, v.AZCount, v.SubnetMask, v.PublicSubnets, v.PrivateSubnets)
+	public, private := v.Subnets()
 	subnet := func(kind string, i int, cidr string) string {
 		id := fmt.Sprintf("%sSubnet%d", kind, i+1)
 		b.resource(id, &ec2.Subnet{

@@ -48,6 +48,11 @@ func (b *builder) parameter(id string, p cloudformation.Parameter) {
 	b.order["Parameters"] = append(b.order["Parameters"], id)
 }
 
+func (b *builder) condition(id string, value string) {
+	b.t.Conditions[id] = value
+	b.order["Conditions"] = append(b.order["Conditions"], id)
+}
+
 func (b *builder) output(id, description string, value string) {
 	b.t.Outputs[id] = cloudformation.Output{Value: value, Description: cloudformation.String(description)}
 	b.order["Outputs"] = append(b.order["Outputs"], id)

@@ -3,7 +3,6 @@ package template
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -73,49 +72,6 @@ func TestNATRoutes(t *testing.T) {
 	}
 }
 
-// TestSubnetsCarved checks every valid VPC prefix, subnet mask and AZ
-// count: the subnets lie in the VPC and never overlap.
-func TestSubnetsCarved(t *testing.T) {
-	checked := 0
-	for bits := 16; bits <= 28; bits++ {
-		vpc := netip.PrefixFrom(netip.MustParseAddr("10.128.0.0"), bits).Masked()
-		for mask := bits; mask <= 28; mask++ {
-			for azs := 2; azs <= 6; azs++ {
-				c := config.Default()
-				c.VPC.CIDR, c.VPC.SubnetMask, c.VPC.AZCount, c.VPC.NATGateways = vpc.String(), mask, azs, 1
-				if c.Validate() != nil {
-					if 1<<(mask-bits) >= 2*azs && mask <= 27 { // the load balancer needs /27
-						t.Errorf("%s /%d %d AZs: refused but fits", vpc, mask, azs)
-					}
-					continue
-				}
-				pub, priv := Subnets(c.VPC.CIDR, azs, mask, nil, nil)
-				all := append(append([]string{}, pub...), priv...)
-				if len(all) != 2*azs {
-					t.Fatalf("%d subnets for %d AZs", len(all), azs)
-				}
-				var seen []netip.Prefix
-				for _, s := range all {
-					p := netip.MustParsePrefix(s)
-					if p.Bits() != mask || !vpc.Contains(p.Addr()) || p.Masked() != p {
-						t.Errorf("%s /%d: subnet %s is not a /%d block of the VPC", vpc, mask, s, mask)
-					}
-					for _, q := range seen {
-						if q.Overlaps(p) {
-							t.Errorf("%s /%d: %s overlaps %s", vpc, mask, s, q)
-						}
-					}
-					seen = append(seen, p)
-				}
-				checked++
-			}
-		}
-	}
-	if checked < 100 {
-		t.Errorf("only %d combinations checked", checked)
-	}
-}
-
 func TestTooManyResources(t *testing.T) {
 	c := config.Default()
 	c.VPC.AZCount, c.VPC.NATGateways, c.Instances.Count = 6, 6, 500
@@ -159,5 +115,38 @@ func TestLaunchTemplateHardening(t *testing.T) {
 	ebs := d.BlockDeviceMappings[0].Ebs
 	if !*ebs.Encrypted || *ebs.VolumeType != "gp3" {
 		t.Errorf("root volume: %+v", ebs)
+	}
+}
+
+// TestAutoScalingKeepsItsSize: the group carries DesiredCapacity only when
+// the config sets it, and waits for, and keeps in service, desired or min
+// instances; the scaling policy lets a new instance warm up.
+func TestAutoScalingKeepsItsSize(t *testing.T) {
+	for _, desired := range []int{0, 4} {
+		c := config.Default()
+		c.Instances.AutoScaling = &config.AutoScaling{Min: 3, Max: 8, Desired: desired, GracePeriodSeconds: 240}
+		s := build(t, c)
+		g, err := s.Template.GetAutoScalingAutoScalingGroupWithName("AutoScalingGroup")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inService := max(desired, 3)
+		switch {
+		case desired == 0 && g.DesiredCapacity != nil:
+			t.Errorf("desired unset: DesiredCapacity %s", *g.DesiredCapacity)
+		case desired != 0 && (g.DesiredCapacity == nil || *g.DesiredCapacity != "4"):
+			t.Errorf("desired 4: DesiredCapacity %v", g.DesiredCapacity)
+		}
+		ru := g.AWSCloudFormationUpdatePolicy.AutoScalingRollingUpdate
+		if int(ru.MinInstancesInService) != inService || int(g.AWSCloudFormationCreationPolicy.ResourceSignal.Count) != inService {
+			t.Errorf("desired %d: %v in service, waits for %v signals; want %d", desired, ru.MinInstancesInService, g.AWSCloudFormationCreationPolicy.ResourceSignal.Count, inService)
+		}
+		p, err := s.Template.GetAutoScalingScalingPolicyWithName("ScalingPolicy")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.EstimatedInstanceWarmup == nil || *p.EstimatedInstanceWarmup != 240 {
+			t.Errorf("warm-up %v, want the grace period (240)", p.EstimatedInstanceWarmup)
+		}
 	}
 }

@@ -15,9 +15,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
@@ -99,6 +102,13 @@ type clients struct {
 
 	s3check preflight.S3API  // checks an access-log bucket
 	sts     preflight.STSAPI // tells the account
+
+	// The pre-flight checks': zones, quotas and images (EC2),
+	// certificates, the VPC quota, and the image an SSM parameter names.
+	ec2    preflight.EC2API
+	acm    preflight.ACMAPI
+	quotas preflight.QuotasAPI
+	ssm    preflight.SSMAPI
 }
 
 // connectAWS loads the AWS configuration and builds the clients; it is
@@ -147,7 +157,9 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 		return st.Finalize.Insert(nameEndpoint, "Retry", middleware.After)
 	})
 	cfn := cloudformation.NewFromConfig(cfg)
-	c.cfn, c.sets, c.zones = cfn, cfn, ec2.NewFromConfig(cfg)
+	ec2c := ec2.NewFromConfig(cfg)
+	c.cfn, c.sets, c.zones, c.ec2 = cfn, cfn, ec2c, ec2c
+	c.acm, c.quotas, c.ssm = acm.NewFromConfig(cfg), servicequotas.NewFromConfig(cfg), ssm.NewFromConfig(cfg)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// moto and other local endpoints serve buckets by path, not by host.
 		o.UsePathStyle = f.endpoint != "" || cfg.BaseEndpoint != nil

@@ -40,6 +40,7 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	failOnEmpty := fs.Bool("fail-on-empty-changeset", false, "exit 1 when there are no changes")
 	recreate := fs.Bool("recreate", false, "delete a stack left in ROLLBACK_COMPLETE (or another state that cannot be updated) and create it again")
 	timeout := fs.Duration("timeout", 0, "stop after `DURATION` (e.g. 30m), AWS calls and waits included, prompts not; CloudFormation goes on")
+	updateAMI := fs.Bool("update-ami", false, updateAMIUsage)
 	pf := addPlanFormat(fs)
 	af := addAWSFlags(fs)
 	if err := parse(e, fs, deployUsage, args); err != nil {
@@ -72,7 +73,10 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkAccessLogs(ctx, e, c, *sf.config, in.StackName); err != nil {
+	if err := preflightChecks(ctx, e, c, *sf.config, in); err != nil {
+		return err
+	}
+	if err := pinImage(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
 		return err
 	}
 	res, err := pf.deployer(c.deployer(e)).Deploy(ctx, in)

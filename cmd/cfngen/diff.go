@@ -32,6 +32,7 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	sf := addStackFlags(fs)
 	exitCode := fs.Bool("exit-code", false, "exit 1 when there are changes, like git diff --exit-code")
 	against := fs.String("against", "", "predict the update from the template in `FILE` instead; no AWS call")
+	updateAMI := fs.Bool("update-ami", false, updateAMIUsage)
 	pf := addPlanFormat(fs)
 	timeout := fs.Duration("timeout", 0, "stop after `DURATION`, AWS calls and waits included, and delete the change set")
 	af := addAWSFlags(fs)
@@ -48,6 +49,9 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 		if pf.format == "svg" {
 			return usageErrorf("--against and --format svg do not go together yet: --against prints a table")
 		}
+		if *updateAMI {
+			return usageErrorf("--update-ami and --against do not go together: --against compares templates only; pass --param PinnedImageId=ami-... for the image")
+		}
 		return diffAgainst(e, sf, *against, *exitCode)
 	}
 	if err := af.check(); err != nil {
@@ -60,6 +64,12 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	in.Timeout = *timeout
 	c, err := e.connect(ctx, af, e.stderr)
 	if err != nil {
+		return err
+	}
+	if err := preflightChecks(ctx, e, c, *sf.config, in); err != nil {
+		return err
+	}
+	if err := pinImage(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
 		return err
 	}
 	cs, err := pf.deployer(c.deployer(e)).Diff(ctx, in)

@@ -45,6 +45,20 @@ func useMoto(t *testing.T) aws.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An account of the test's own: the pre-flight checks count the VPCs
+	// and Elastic IP addresses of the account, which moto shares between
+	// all the tests that use the default one.
+	cfg, _, err = moto.NewAccount(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", creds.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", creds.SecretAccessKey)
+	t.Setenv("AWS_SESSION_TOKEN", creds.SessionToken)
 	return cfg
 }
 

@@ -18,7 +18,7 @@ application (VPC, load balancer, EC2 instances) and deploys it.
 
 Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
-  cfngen validate [-c FILE]
+  cfngen validate [-c FILE] [--online [flags]]
   cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute] [flags]
   cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
   cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]

@@ -110,6 +110,9 @@ func stacksetDeploy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := stacksetPreflight(ctx, e, c, cfg, in); err != nil {
+		return err
+	}
 	_, err = c.stackSets(e).Deploy(ctx, in)
 	c.report(e, af)
 	return stacksetExit(e, "deploy", sf.asAdmin, err)

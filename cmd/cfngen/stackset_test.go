@@ -137,7 +137,8 @@ func runSets(t *testing.T, ctx context.Context, sets stackset.API, args ...strin
 		stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
 		getenv: func(string) string { return "" },
 		connect: func(context.Context, *awsFlags, io.Writer) (*clients, error) {
-			return &clients{sets: sets, zones: threeZones{}, region: "us-east-1", retries: new(atomic.Int64)}, nil
+			acct := &fakeAccount{}
+			return &clients{sets: sets, zones: threeZones{}, ec2: acct, ssm: acct, region: "us-east-1", retries: new(atomic.Int64)}, nil
 		},
 	}
 	err := safeRun(ctx, func() error { return e.run(ctx, args) })
@@ -193,4 +194,47 @@ func TestStacksetHints(t *testing.T) {
 	}
 	wantLines(t, stderr, "cfngen: error: region us-west-1 has 2 Availability Zones (us-west-1a, us-west-1b); the template needs 3",
 		"cfngen: hint: leave us-west-1 out of --regions, or lower vpc.azCount in the config")
+}
+
+// watchedSets counts the calls to StackSets.
+type watchedSets struct {
+	fakeSets
+	calls atomic.Int64
+}
+
+func (f *watchedSets) DescribeStackSet(ctx context.Context, in *cloudformation.DescribeStackSetInput, o ...func(*cloudformation.Options)) (*cloudformation.DescribeStackSetOutput, error) {
+	f.calls.Add(1)
+	return f.fakeSets.DescribeStackSet(ctx, in, o...)
+}
+
+// TestStacksetPreflight: a certificate or an access-log bucket serves one
+// region, and a certificate one account; the stack set deploy stops
+// before any StackSets call, saying what to change.
+func TestStacksetPreflight(t *testing.T) {
+	dir := t.TempDir()
+	cert := dir + "/cert.yaml"
+	if err := writeFile(cert, []byte("loadBalancer: {certificateArn: '"+certHere+"'}\n")); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-c", cert, "--regions", "us-east-1,eu-west-1", "--accounts", "111122223333"}, []string{
+			"cfngen: error: certificate " + certHere + " is in us-east-1; the load balancer in eu-west-1 uses only certificates of its own region",
+			"cfngen: hint: deploy a stack set with loadBalancer.certificateArn to us-east-1 only, and one with another certificate to each other region"}},
+		{[]string{"-c", cert, "--regions", "us-east-1", "--accounts", "111122223333,444455556666"}, []string{
+			"cfngen: error: certificate " + certHere + " belongs to account 111122223333; the stack in account 444455556666 cannot use it"}},
+		{[]string{"-c", "../../golden/access-logs.config.yaml", "--regions", "us-east-1,eu-west-1", "--org-units", "ou-ab12-cdef3456"}, []string{
+			"cfngen: error: access-log bucket my-alb-access-logs: a load balancer writes only to a bucket in its own region, and the stack set deploys to 2 regions",
+			"cfngen: hint: set loadBalancer.createAccessLogsBucket: true instead, so that each stack creates its own bucket, or deploy to the bucket's region only"}},
+	}
+	for _, tc := range cases {
+		sets := &watchedSets{}
+		code, stdout, stderr := runSets(t, context.Background(), sets, append([]string{"stackset", "deploy", "--yes"}, tc.args...)...)
+		if code != 1 || stdout != "" || sets.calls.Load() != 0 {
+			t.Errorf("%q: exit %d, stdout %q, %d StackSets calls; want 1, nothing, none\n%s", tc.args, code, stdout, sets.calls.Load(), stderr)
+		}
+		wantLines(t, stderr, tc.want...)
+	}
 }

@@ -431,6 +431,14 @@ func writeFault(w http.ResponseWriter, h http.Header, o Outcome) int {
 	}
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(status)
+	if strings.Contains(h.Get("Authorization"), "/ec2/aws4_request") {
+		// EC2's query protocol has an error document of its own.
+		if o == Throttled {
+			code = "RequestLimitExceeded"
+		}
+		fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>", code, msg, reqID)
+		return status
+	}
 	fmt.Fprintf(w, "<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
 		typ, code, msg, reqID)
 	return status

@@ -17,6 +17,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/smithy-go"
 
 	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
@@ -177,6 +178,31 @@ func TestFaultsAsTheSDKSeesThem(t *testing.T) {
 				t.Errorf("log %+v, want one %s", p.Log(), tc.outcome)
 			}
 		})
+	}
+}
+
+// TestEC2FaultsAsTheSDKSeesThem: EC2 has an error document of its own;
+// its client reads an injected throttle as RequestLimitExceeded, which the
+// standard retryer retries as throttling.
+func TestEC2FaultsAsTheSDKSeesThem(t *testing.T) {
+	url, reached := target(t)
+	p := start(t, url, Config{Throttle: 1})
+	c := ec2.NewFromConfig(aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(p.URL),
+		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+	})
+	_, err := c.DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "RequestLimitExceeded" || ae.ErrorMessage() != "Rate exceeded" {
+		t.Fatalf("got %v, want RequestLimitExceeded: Rate exceeded", err)
+	}
+	if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) != aws.TrueTernary {
+		t.Errorf("not counted as throttling: %v", err)
+	}
+	if reached.Load() != 0 || p.Count("DescribeVpcs", Throttled) != 1 {
+		t.Errorf("target saw %d requests; log %+v", reached.Load(), p.Log())
 	}
 }
 

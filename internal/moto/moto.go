@@ -7,6 +7,8 @@ package moto
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // EnvEndpoint names the variable that points tests at a running server.
@@ -137,4 +140,25 @@ func Config(ctx context.Context, endpoint string) (aws.Config, error) {
 		config.WithSharedCredentialsFiles([]string{}),
 		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
 	)
+}
+
+// NewAccount returns cfg with the credentials of a session in a new
+// account of its own (STS AssumeRole into a random account ID), so that
+// a test sees only what it creates: moto keeps one state per account.
+func NewAccount(ctx context.Context, cfg aws.Config) (aws.Config, string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return aws.Config{}, "", err
+	}
+	account := fmt.Sprintf("9%011d", binary.BigEndian.Uint64(b[:])%100_000_000_000)
+	out, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::" + account + ":role/cfngen-test"), RoleSessionName: aws.String("cfngen-test"),
+	})
+	if err != nil {
+		return aws.Config{}, "", fmt.Errorf("assume a role in account %s: %w", account, err)
+	}
+	c := cfg.Copy()
+	cr := out.Credentials
+	c.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), aws.ToString(cr.SessionToken))
+	return c, account, nil
 }
