@@ -73,11 +73,8 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := preflightChecks(ctx, e, c, *sf.config, in); err != nil {
-		return err
-	}
-	if err := pinImage(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
-		return err
+	if err := beforeDeploy(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
+		return explain("deploy", args, af, c.region, err)
 	}
 	res, err := pf.deployer(c.deployer(e)).Deploy(ctx, in)
 	c.report(e, af)

@@ -66,11 +66,8 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := preflightChecks(ctx, e, c, *sf.config, in); err != nil {
-		return err
-	}
-	if err := pinImage(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
-		return err
+	if err := beforeDeploy(ctx, e, c, *sf.config, &in, *updateAMI); err != nil {
+		return explain("diff", args, af, c.region, err)
 	}
 	cs, err := pf.deployer(c.deployer(e)).Diff(ctx, in)
 	c.report(e, af)
