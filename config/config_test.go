@@ -156,17 +156,6 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 	}
 }
 
-func TestValidStackName(t *testing.T) {
-	for name, ok := range map[string]bool{
-		"web": true, "Web-2": true, "a": true, strings.Repeat("a", 128): true,
-		"": false, "2web": false, "-web": false, "web_1": false, "web 1": false, strings.Repeat("a", 129): false,
-	} {
-		if err := ValidStackName(name); (err == nil) != ok {
-			t.Errorf("ValidStackName(%q) = %v, want ok=%v", name, err, ok)
-		}
-	}
-}
-
 // TestValueErrorsHaveLines: an error about a value names the line of its
 // key, or of the nearest enclosing key the file sets.
 func TestValueErrorsHaveLines(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
 	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
@@ -134,7 +135,7 @@ func TestManyInstanceOutputs(t *testing.T) {
 	c := config.Default()
 	c.Instances.Count = 200
 	s := build(t, c)
-	if n := len(s.Template.Outputs); n > MaxOutputs {
+	if n := len(s.Template.Outputs); n > cfnrules.MaxOutputs {
 		t.Fatalf("%d outputs", n)
 	}
 	if _, ok := s.Template.Outputs["InstanceIds176To200"]; !ok {

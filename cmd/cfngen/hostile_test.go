@@ -195,7 +195,7 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"deploy", "--param", "Size=1"}, `--param Size: the template has no such parameter`},
 		{[]string{"deploy", "--tag", "team"}, `"team": want KEY=VALUE`},
 		{[]string{"deploy", "--tag", "aws:x=y"}, `--tag aws:x: the aws: prefix is reserved`},
-		{[]string{"deploy", "--tag", strings.Repeat("k", 129) + "=v"}, `a key is at most 128 characters`},
+		{[]string{"deploy", "--tag", strings.Repeat("k", 129) + "=v"}, `: a tag key is 1 to 128 characters`},
 		{[]string{"deploy", "--stack-name", "web_1"}, `--stack-name: stack name "web_1" must start with a letter and hold only letters, digits and hyphens`},
 		{[]string{"deploy", "--stack-name", "a" + strings.Repeat("b", 128)}, `--stack-name: stack name is 129 characters; the limit is 128`},
 		{[]string{"deploy", "--timeout", "-1m"}, `--timeout -1m0s: want a positive duration`},

@@ -53,6 +53,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/moto"
 	"github.com/cfngen/cfngen/template"
@@ -501,7 +502,7 @@ func TestREADMEPromises(t *testing.T) {
 		t.Fatal("the README no longer states the ceiling of instances.count (the config example and the Auto Scaling paragraph)")
 	}
 	ceiling, _ := strconv.Atoi(m[1])
-	if prose[2] != m[1] || prose[1] != strconv.Itoa(template.MaxResources-ceiling) {
+	if prose[2] != m[1] || prose[1] != strconv.Itoa(cfnrules.MaxResources-ceiling) {
 		t.Errorf("the README's ceilings disagree: %q, %q", m[0], prose[0])
 	}
 	c := config.Default()

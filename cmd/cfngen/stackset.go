@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/stackset"
 )
 
@@ -97,7 +98,7 @@ func (f *setFlags) check(fs *flag.FlagSet) (string, error) {
 		return "", err
 	}
 	if f.name != "" {
-		if err := stackset.ValidName(f.name); err != nil {
+		if err := cfnrules.ValidStackSetName(f.name); err != nil {
 			return "", usageErrorf("--stack-set-name: %v", err)
 		}
 		return f.name, nil

@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/stackset"
-	"github.com/cfngen/cfngen/template"
 )
 
 const stacksetDeployUsage = `usage: cfngen stackset deploy [-c FILE] [--stack-set-name NAME] --regions R1,R2,...
@@ -102,7 +102,7 @@ func stacksetDeploy(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if sum.NeedsS3() {
-		return usageErrorf("the template is %d bytes, over the %d that a stack set takes inline (cfngen stackset does not upload templates to S3)", sum.Bytes, template.MaxBody)
+		return usageErrorf("the template is %d bytes, over the %d that a stack set takes inline (cfngen stackset does not upload templates to S3)", sum.Bytes, cfnrules.MaxTemplateBody)
 	}
 	in.Template, in.MinZones = body, cfg.VPC.AZCount
 

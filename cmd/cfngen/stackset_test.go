@@ -32,7 +32,7 @@ func TestStacksetHostileFlags(t *testing.T) {
 		{[]string{"stackset", "deploy", "--regions", "us-east-1"}, `name the targets: --org-units OU,... or --accounts ID,...`},
 		{[]string{"stackset", "deploy", "--regions", "", "--org-units", ou}, `invalid value "" for flag -regions: "": an item of the list is empty`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1,,eu-west-1", "--org-units", ou}, `an item of the list is empty`},
-		{[]string{"stackset", "deploy", "--regions", "mars-north-1a", "--org-units", ou}, `--regions: "mars-north-1a" is not a region name such as us-east-1`},
+		{[]string{"stackset", "deploy", "--regions", "mars-north-1a", "--org-units", ou}, `--regions: "mars-north-1a" is not an AWS region such as us-east-1`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1,us-east-1", "--org-units", ou}, `--regions: us-east-1 is given twice`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1", "--accounts", "12345"}, `--accounts: "12345" is not an account ID (12 digits)`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1", "--accounts", "1111111111111"}, `--accounts: "1111111111111" is not an account ID`},

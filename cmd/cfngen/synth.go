@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/diff"
 	"github.com/cfngen/cfngen/template"
@@ -52,7 +53,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if sum.NeedsS3() {
-		fmt.Fprintf(e.stderr, "cfngen: note: the template is %d bytes, over the %d that CloudFormation takes inline; deploy it with an S3 bucket (cfngen deploy --s3-bucket, aws cloudformation deploy --s3-bucket)\n", sum.Bytes, template.MaxBody)
+		fmt.Fprintf(e.stderr, "cfngen: note: the template is %d bytes, over the %d that CloudFormation takes inline; deploy it with an S3 bucket (cfngen deploy --s3-bucket, aws cloudformation deploy --s3-bucket)\n", sum.Bytes, cfnrules.MaxTemplateBody)
 	}
 	switch {
 	case *check != "":

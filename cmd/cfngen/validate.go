@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cfngen/cfngen/template"
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 const validateUsage = `usage: cfngen validate [-c FILE]
@@ -33,7 +33,7 @@ func validate(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ok: %s\n", sum)
 	if sum.NeedsS3() {
-		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", template.MaxBody)
+		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", cfnrules.MaxTemplateBody)
 	}
 	validateNotes(e, cfg)
 	return nil
