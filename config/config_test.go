@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
@@ -44,6 +45,22 @@ tags: {team: web}
 	}
 }
 
+// TestUserDataRead: the config reads the user-data template it names,
+// from its own directory.
+func TestUserDataRead(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "web.sh.tmpl"), []byte("#!/bin/sh\necho {{.Title}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse([]byte("instances: {userData: web.sh.tmpl, signal: false}"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Instances.UserDataTemplate != "#!/bin/sh\necho {{.Title}}\n" {
+		t.Errorf("user data template %q", c.Instances.UserDataTemplate)
+	}
+}
+
 func TestEmptyFileIsDefault(t *testing.T) {
 	c, err := Parse([]byte("# nothing here\n"), ".")
 	if err != nil {
@@ -60,6 +77,14 @@ func TestBadConfigs(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "adir"), 0o755); err != nil {
 		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, size := range map[string]int{"empty.tmpl": 0, "large.tmpl": MaxUserDataBytes + 1} {
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cases := []struct {
 		name, yaml, key, reason string
@@ -98,6 +123,9 @@ func TestBadConfigs(t *testing.T) {
 		{"small root volume", "instances: {rootVolumeGiB: 4}", "instances.rootVolumeGiB", "outside 8 to 16384"},
 		{"missing user data", "instances: {userData: nope.tmpl}", "instances.userData", "cannot read nope.tmpl: no such file"},
 		{"user data is a dir", "instances: {userData: adir}", "instances.userData", "not a regular file"},
+		{"user data is a fifo", "instances: {userData: fifo}", "instances.userData", "fifo is not a regular file"},
+		{"empty user data", "instances: {userData: empty.tmpl}", "instances.userData", "empty.tmpl is empty"},
+		{"large user data", "instances: {userData: large.tmpl}", "instances.userData", "large.tmpl is larger than 65536 bytes"},
 		{"bad var name", "instances: {vars: {my-var: x}}", "instances.vars.my-var", "letters, digits and _"},
 		{"page title newline", "instances: {page: {title: \"a\\nb\"}}", "instances.page.title", "one line"},
 		{"asg min zero", "instances: {autoScaling: {min: 0, max: 2}}", "instances.autoScaling.min", "outside 1 to 1000"},

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -49,14 +47,14 @@ func ValidInstanceType(s string) error {
 
 func graviton(instanceType string) bool { return gravitonRE.MatchString(instanceType) }
 
-// Validate checks every value and returns the first problem as an
-// [*Error], with the line of its key when the config was read from a file.
+// Validate checks every value, and changes none, and returns the first
+// problem as an [*Error], with the file and the line of its key when the
+// config was read from a file. A config from [Load], [Parse] or [Default]
+// is valid; check one again after changing it.
 func (c *Config) Validate() error {
 	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags, c.checkServing} {
 		if err := check(); err != nil {
-			if err.Line == 0 {
-				err.Line = c.Line(err.Key)
-			}
+			err.File, err.Line = c.File, c.Line(err.Key)
 			return err
 		}
 	}
@@ -174,14 +172,8 @@ func (c *Config) checkInstances() *Error {
 	if in.RootVolumeGiB < minRootGiB || in.RootVolumeGiB > maxRootGiB {
 		return bad("instances.rootVolumeGiB", "%d is outside %d to %d", in.RootVolumeGiB, minRootGiB, maxRootGiB)
 	}
-	if in.UserData != "" {
-		st, err := os.Stat(c.Path(in.UserData))
-		switch {
-		case err != nil:
-			return bad("instances.userData", "cannot read %s: %v", in.UserData, unwrapPath(err))
-		case !st.Mode().IsRegular():
-			return bad("instances.userData", "%s is not a regular file", in.UserData)
-		}
+	if in.UserData != "" && in.UserDataTemplate == "" {
+		return bad("instances.userData", "%s is empty", in.UserData)
 	}
 	for key, s := range map[string]string{"instances.page.title": in.Page.Title, "instances.page.heading": in.Page.Heading} {
 		if len(s) > maxPageText || strings.IndexFunc(s, unicode.IsControl) >= 0 {
@@ -203,22 +195,18 @@ func (as *AutoScaling) check() *Error {
 		return bad(key+".min", "%d is outside 1 to %d", as.Min, MaxAutoScaling)
 	case as.Max < as.Min || as.Max > MaxAutoScaling:
 		return bad(key+".max", "%d is outside min (%d) to %d", as.Max, as.Min, MaxAutoScaling)
-	case as.Desired != 0 && (as.Desired < as.Min || as.Desired > as.Max):
+	case as.Desired < as.Min || as.Desired > as.Max:
 		return bad(key+".desired", "%d is outside min (%d) to max (%d)", as.Desired, as.Min, as.Max)
 	case as.TargetCPUPercent != 0 && as.TargetRequestsPerTarget != 0:
 		return bad(key, "set targetCpuPercent or targetRequestsPerTarget, not both")
+	case as.TargetCPUPercent == 0 && as.TargetRequestsPerTarget == 0:
+		return bad(key, "set targetCpuPercent or targetRequestsPerTarget")
 	case as.TargetCPUPercent < 0 || as.TargetCPUPercent > 100:
 		return bad(key+".targetCpuPercent", "%d is outside 1 to 100", as.TargetCPUPercent)
 	case as.TargetRequestsPerTarget < 0 || as.TargetRequestsPerTarget > 1000000:
 		return bad(key+".targetRequestsPerTarget", "%d is outside 1 to 1000000", as.TargetRequestsPerTarget)
 	case as.GracePeriodSeconds < 0 || as.GracePeriodSeconds > 7200:
 		return bad(key+".gracePeriodSeconds", "%d is outside 0 to 7200", as.GracePeriodSeconds)
-	}
-	if as.TargetCPUPercent == 0 && as.TargetRequestsPerTarget == 0 {
-		as.TargetCPUPercent = 50
-	}
-	if as.Desired == 0 {
-		as.Desired = as.Min
 	}
 	return nil
 }
@@ -262,19 +250,4 @@ func (c *Config) checkTags() *Error {
 		}
 	}
 	return nil
-}
-
-// Path resolves a path from the config against the config's directory.
-func (c *Config) Path(p string) string {
-	if filepath.IsAbs(p) || c.Dir == "" {
-		return p
-	}
-	return filepath.Join(c.Dir, p)
-}
-
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

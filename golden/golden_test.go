@@ -16,7 +16,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 	"github.com/cfngen/cfngen/internal/golden"
 	"github.com/cfngen/cfngen/template"
@@ -46,14 +45,7 @@ func scenarios(t *testing.T) []scenario {
 
 func build(t *testing.T, s scenario) *template.Stack {
 	t.Helper()
-	c := config.Default()
-	if s.config != "" {
-		var err error
-		if c, err = config.Load(s.config); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := template.Build(c)
+	st, err := template.Build(loadConfig(t, s))
 	if err != nil {
 		t.Fatal(err)
 	}

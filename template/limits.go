@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/cfngen/cfngen/cfnrules"
-	"github.com/cfngen/cfngen/config"
 )
 
 // Summary counts what a template holds.
@@ -27,9 +26,9 @@ func (s Summary) String() string {
 func (s *Stack) checkCounts() error {
 	t := s.Template
 	if n := len(t.Resources); n > cfnrules.MaxResources {
-		return &config.Error{Key: "instances.count", Reason: fmt.Sprintf(
+		return errorAt(s.cfg, "instances.count",
 			"the template would hold %d resources, %d over CloudFormation's limit of %d; use fewer instances or instances.autoScaling",
-			n, n-cfnrules.MaxResources, cfnrules.MaxResources)}
+			n, n-cfnrules.MaxResources, cfnrules.MaxResources)
 	}
 	if n := len(t.Outputs); n > cfnrules.MaxOutputs {
 		return fmt.Errorf("template: %d outputs, %d over CloudFormation's limit of %d", n, n-cfnrules.MaxOutputs, cfnrules.MaxOutputs)
@@ -41,9 +40,9 @@ func (s *Stack) checkCounts() error {
 }
 
 // Check summarises a written template body and fails when it is larger
-// than even S3 deploys allow, with a [*config.Error] about the key that
-// made it so: the tags, which repeat on every resource, or else the count
-// of instances.
+// than even S3 deploys allow, with an [*Error] about the key that made it
+// so: the tags, which repeat on every resource, or else the count of
+// instances.
 func (s *Stack) Check(body []byte) (Summary, error) {
 	sum := Summary{
 		Resources:  len(s.Template.Resources),
@@ -54,9 +53,9 @@ func (s *Stack) Check(body []byte) (Summary, error) {
 	if sum.Bytes > cfnrules.MaxTemplateBodyS3 {
 		reason := fmt.Sprintf("the template would be %d bytes, over CloudFormation's limit of %d even through S3", sum.Bytes, cfnrules.MaxTemplateBodyS3)
 		if s.cfg != nil && len(s.cfg.Tags) > 0 {
-			return sum, &config.Error{Key: "tags", Reason: fmt.Sprintf("%s: the tags repeat on each of its %d resources; use fewer or shorter tags, or fewer instances", reason, sum.Resources)}
+			return sum, errorAt(s.cfg, "tags", "%s: the tags repeat on each of its %d resources; use fewer or shorter tags, or fewer instances", reason, sum.Resources)
 		}
-		return sum, &config.Error{Key: "instances.count", Reason: reason + "; use fewer instances or instances.autoScaling"}
+		return sum, errorAt(s.cfg, "instances.count", "%s; use fewer instances or instances.autoScaling", reason)
 	}
 	return sum, nil
 }

@@ -121,12 +121,12 @@ func TestTooManyResources(t *testing.T) {
 	c := config.Default()
 	c.VPC.AZCount, c.VPC.NATGateways, c.Instances.Count = 6, 6, 500
 	_, err := Build(c)
-	var ce *config.Error
-	if !errors.As(err, &ce) || ce.Key != "instances.count" || !strings.Contains(ce.Reason, "over CloudFormation's limit of 500") {
+	var te *Error
+	if !errors.As(err, &te) || te.Key != "instances.count" || !strings.Contains(te.Reason, "over CloudFormation's limit of 500") {
 		t.Fatalf("got %v, want an instances.count error about the 500-resource limit", err)
 	}
-	if !strings.Contains(ce.Reason, "563 resources, 63 over") {
-		t.Errorf("the error does not say by how much: %s", ce.Reason)
+	if !strings.Contains(te.Reason, "563 resources, 63 over") {
+		t.Errorf("the error does not say by how much: %s", te.Reason)
 	}
 }
 

@@ -87,7 +87,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 		// The stack deployed, and .StackName in the user data.
 		cfg.StackName = f.stackName
 	}
-	st, body, sum, err := build(cfg, *f.config, "yaml")
+	st, body, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return deploy.Input{}, err
 	}

@@ -48,7 +48,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, sum, err := build(cfg, *cfgPath, *format)
+	_, body, sum, err := build(cfg, *format)
 	if err != nil {
 		return err
 	}
@@ -80,18 +80,8 @@ func synth(ctx context.Context, e *env, args []string) error {
 }
 
 // build builds the template and writes it in the format, after the
-// offline checks. Config errors name cfgPath, the file they come from, and
-// the line of their key.
-func build(cfg *config.Config, cfgPath, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
-	defer func() {
-		var ce *config.Error
-		if errors.As(err, &ce) && ce.File == "" {
-			ce.File = cfgPath
-			if ce.Line == 0 {
-				ce.Line = cfg.Line(ce.Key)
-			}
-		}
-	}()
+// offline checks.
+func build(cfg *config.Config, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
 	if st, err = template.Build(cfg); err != nil {
 		return nil, nil, sum, err
 	}
