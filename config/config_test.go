@@ -7,8 +7,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 func TestDefaultIsValid(t *testing.T) {

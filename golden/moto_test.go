@@ -15,20 +15,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
-var motoEndpoint string
+// motoServer is started by the first test that deploys: make golden
+// starts none.
+var motoServer moto.Server
 
 func TestMain(m *testing.M) {
-	e, stop, err := moto.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "golden tests need a moto server:", err)
-		os.Exit(1)
-	}
-	motoEndpoint = e
 	code := m.Run()
-	stop()
+	motoServer.Stop()
 	os.Exit(code)
 }
 
@@ -38,7 +34,7 @@ func TestMain(m *testing.M) {
 // a NAT gateway, the interface endpoints.
 func TestDeploysOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx, motoEndpoint)
+	cfg, err := moto.Config(ctx, motoServer.Endpoint(t))
 	if err != nil {
 		t.Fatal(err)
 	}

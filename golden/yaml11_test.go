@@ -12,7 +12,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/pyyaml"
+	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
 	"github.com/cfngen/cfngen/template"
 )
 

@@ -15,21 +15,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/cfngen/cfngen/internal/elblogs"
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
-var endpoint string
+var motoServer moto.Server
 
 func TestMain(m *testing.M) {
-	e, stop, err := moto.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "preflight tests need a moto server:", err)
-		os.Exit(1)
-	}
-	endpoint = e
 	code := m.Run()
-	stop()
+	motoServer.Stop()
 	os.Exit(code)
 }
 
@@ -37,7 +30,7 @@ func TestMain(m *testing.M) {
 // S3 holds: one set up as the README says, and its broken neighbours.
 func TestCheckAccessLogsOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx, endpoint)
+	cfg, err := moto.Config(ctx, motoServer.Endpoint(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -476,7 +476,7 @@ func TestTemplateUpdate(t *testing.T) {
 		t.Fatalf("Deploy: %v\n%s", err, log)
 	}
 	wantIn(t, "plan", out.String(),
-		"update stack set web: template changes\n--- stack set web\n+++ cfngen\n",
+		"update stack set web: template changes\ndiff stack set web cfngen\n--- stack set web\n+++ cfngen\n",
 		"+    Properties:\n+      DisplayName: web\n",
 		"update  222222222222  -         us-east-1  CURRENT",
 		"0 to add, 2 to update, 0 to remove")

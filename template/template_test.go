@@ -11,7 +11,6 @@ import (
 
 	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 func build(t *testing.T, c *config.Config) *Stack {

@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/rogpeppe/go-internal/diff"
+
 	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
-	"github.com/cfngen/cfngen/internal/diff"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -64,7 +65,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 		if bytes.Equal(want, body) {
 			return nil
 		}
-		e.stdout.Write(diff.Unified(*check, "cfngen", want, body))
+		e.stdout.Write(diff.Diff(*check, want, "cfngen", body))
 		return &exitError{code: 1, msg: fmt.Sprintf("%s differs from the generated template; regenerate it with: cfngen%s > %s", *check, flagText(*cfgPath, *format), *check)}
 	case *out != "":
 		if err := writeFile(*out, body); err != nil {

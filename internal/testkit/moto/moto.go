@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -65,6 +67,34 @@ func Start() (endpoint string, stop func(), err error) {
 		return "", nil, err
 	}
 	return endpoint, stop, nil
+}
+
+// Server is the moto server the tests of one package share. It starts on
+// first use, so that a run of tests that need none (such as make golden)
+// starts none; TestMain stops it after the tests.
+type Server struct {
+	once     sync.Once
+	endpoint string
+	stop     func()
+	err      error
+}
+
+// Endpoint returns the server's endpoint, starting it on the first call;
+// the test fails when it cannot.
+func (s *Server) Endpoint(t testing.TB) string {
+	t.Helper()
+	s.once.Do(func() { s.endpoint, s.stop, s.err = Start() })
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	return s.endpoint
+}
+
+// Stop stops the server, if a test started one.
+func (s *Server) Stop() {
+	if s.stop != nil {
+		s.stop()
+	}
 }
 
 func freePort() (int, error) {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/cfngen/cfngen/cfnrules"
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
 // stackArg stands for the stack name in a deploy command; every run gets
