@@ -220,6 +220,11 @@ func exitCode(stderr io.Writer, err error) int {
 	if errors.As(err, &closed) {
 		return 141
 	}
+	var bug *panicError
+	if errors.As(err, &bug) {
+		bug.report(stderr)
+		return 1
+	}
 	var ex *explained
 	errors.As(err, &ex)
 	if errors.Is(err, context.Canceled) {
