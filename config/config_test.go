@@ -84,9 +84,7 @@ func TestBadConfigs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cases := []struct {
-		name, yaml, key, reason string
-	}{
+	checkErrors(t, dir, []errorCase{
 		{"unknown top key", "stackname: x", "stackname", "unknown key"},
 		{"unknown nested key", "vpc: {cidrs: 10.0.0.0/16}", "vpc.cidrs", "unknown key"},
 		{"repeated key", "stackName: a\nstackName: b", "stackName", "repeated key"},
@@ -141,7 +139,17 @@ func TestBadConfigs(t *testing.T) {
 		{"two documents", "stackName: a\n---\nstackName: b", "", "more than one YAML document"},
 		{"not yaml", "stackName: [unclosed", "", "not valid YAML"},
 		{"binary", "\x00\x01\x02", "", "NUL bytes"},
-	}
+	})
+}
+
+// errorCase is a config and the error it gives: the key, and part of the
+// reason.
+type errorCase struct{ name, yaml, key, reason string }
+
+// checkErrors parses each case's config, with dir for its files, and
+// checks the error.
+func checkErrors(t *testing.T, dir string, cases []errorCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.yaml), dir)

@@ -22,11 +22,7 @@ import (
 // starts none.
 var motoServer moto.Server
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	motoServer.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoServer.Run(m)) }
 
 // TestDeploysOnMoto creates the default and the no-NAT stacks on moto
 // (which ignores creation policies and implements gateway endpoints) and
@@ -34,10 +30,7 @@ func TestMain(m *testing.M) {
 // a NAT gateway, the interface endpoints.
 func TestDeploysOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx, motoServer.Endpoint(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := motoServer.Config(t)
 	cfn, ec := cloudformation.NewFromConfig(cfg), ec2.NewFromConfig(cfg)
 	for _, c := range []struct {
 		name      string

@@ -20,20 +20,13 @@ import (
 
 var motoServer moto.Server
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	motoServer.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoServer.Run(m)) }
 
 // TestCheckAccessLogsOnMoto runs the checks against buckets that moto's
 // S3 holds: one set up as the README says, and its broken neighbours.
 func TestCheckAccessLogsOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx, motoServer.Endpoint(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := motoServer.Config(t)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	stsc := sts.NewFromConfig(cfg)
 	id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

@@ -41,11 +41,7 @@ func useMoto(t *testing.T) aws.Config {
 			t.Cleanup(func() { os.Setenv(k, old) })
 		}
 	}
-	cfg, err := moto.Config(context.Background(), endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return motoServer.Config(t)
 }
 
 func uniqueName(prefix string) string {

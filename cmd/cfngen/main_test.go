@@ -22,11 +22,7 @@ var motoServer moto.Server
 // withMoto stops the moto server, if a test started one, after the tests.
 type withMoto struct{ m *testing.M }
 
-func (w withMoto) Run() int {
-	code := w.m.Run()
-	motoServer.Stop()
-	return code
-}
+func (w withMoto) Run() int { return motoServer.Run(w.m) }
 
 // TestScripts runs the CLI scripts in testdata/script: what a user types,
 // what lands on stdout and stderr, and the exit codes.

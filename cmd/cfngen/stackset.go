@@ -139,18 +139,15 @@ func asUsage(err error) error {
 
 // stackSets returns a Manager for the command's streams and terminal.
 func (c *clients) stackSets(e *env) *stackset.Manager {
-	m := &stackset.Manager{
+	return &stackset.Manager{
 		CFN:      c.sets,
 		EC2:      c.zones,
 		Out:      e.stdout,
 		Log:      e.stderr,
 		Terminal: e.terminal,
-		Color:    e.terminal && e.getenv("NO_COLOR") == "",
+		Color:    e.color(),
+		Prompt:   e.prompter(),
 	}
-	if e.terminal {
-		m.Prompt = &prompter{in: e.stdin, out: e.stderr}
-	}
-	return m
 }
 
 // stacksetExit turns the outcomes of the stackset commands into exit codes

@@ -22,10 +22,7 @@ import (
 // AWS call.
 func TestStacksetHostileFlags(t *testing.T) {
 	ou, acct := "ou-ab12-cdef3456", "111111111111"
-	cases := []struct {
-		args []string
-		want string
-	}{
+	checkBadFlags(t, []badFlags{
 		{[]string{"stackset"}, `stackset: name a command: deploy, status or destroy`},
 		{[]string{"stackset", "apply"}, `stackset: unknown command "apply"`},
 		{[]string{"stackset", "deploy", "--org-units", ou}, `--regions: name the regions to deploy to`},
@@ -62,16 +59,7 @@ func TestStacksetHostileFlags(t *testing.T) {
 		{[]string{"stackset", "status", "--stack-set-name", ""}, `--stack-set-name is empty`},
 		{[]string{"stackset", "destroy", "--stack-set-name", "9web"}, `--stack-set-name: stack set name "9web" must start with a letter`},
 		{[]string{"stackset", "destroy", "--stack-set-name", strings.Repeat("w", 129)}, `--stack-set-name: stack set name is 129 characters; the limit is 128`},
-	}
-	for _, tc := range cases {
-		code, stdout, stderr, connected, calls := runFake(t, tc.args...)
-		if code != 2 || connected || calls > 0 || stdout != "" {
-			t.Errorf("%q: exit %d, AWS reached %v (%d calls), stdout %q; want exit 2, no AWS, no stdout", tc.args, code, connected, calls, stdout)
-		}
-		if !strings.HasPrefix(stderr, "cfngen: error: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: stderr %q does not say %q", tc.args, stderr, tc.want)
-		}
-	}
+	})
 }
 
 // fakeSets answers like StackSets for a new stack set whose operation

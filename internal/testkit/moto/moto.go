@@ -90,11 +90,25 @@ func (s *Server) Endpoint(t testing.TB) string {
 	return s.endpoint
 }
 
-// Stop stops the server, if a test started one.
-func (s *Server) Stop() {
+// Config returns an AWS configuration for the server, as [Config] does,
+// starting the server on the first call; the test fails when it cannot.
+func (s *Server) Config(t testing.TB) aws.Config {
+	t.Helper()
+	cfg, err := Config(context.Background(), s.Endpoint(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// Run runs the tests of m, then stops the server if one of them started
+// it, and returns m's exit code: TestMain calls os.Exit(server.Run(m)).
+func (s *Server) Run(m interface{ Run() int }) int {
+	code := m.Run()
 	if s.stop != nil {
 		s.stop()
 	}
+	return code
 }
 
 func freePort() (int, error) {
