@@ -3,7 +3,8 @@ package config
 // Every default of a config lives here: [Default] holds the values of the
 // article's stack, which a file overrides key by key; the functions below
 // hold those of a section a file turns on, and of values that default to
-// others.
+// others. The one default that stays a method is vpc.endpoints, left out:
+// [Config.InterfaceEndpoints] works out what the stack needs.
 
 // Default returns the article's stack: 2 AZs, one NAT gateway, 2 t3.micro
 // instances behind an HTTP load balancer.
