@@ -18,10 +18,11 @@ import (
 // something in AWS; parse runs the check of every such flag given. A new
 // flag that names a stack set or a change set adds its check here.
 var nameFlags = map[string]func(string) error{
-	"stack-name": cfnrules.ValidStackName,
-	"s3-bucket":  cfnrules.ValidBucketName,
-	"region":     cfnrules.ValidRegion,
-	"profile":    validProfile,
+	"stack-name":     cfnrules.ValidStackName,
+	"stack-set-name": cfnrules.ValidStackSetName,
+	"s3-bucket":      cfnrules.ValidBucketName,
+	"region":         cfnrules.ValidRegion,
+	"profile":        validProfile,
 }
 
 var profileName = regexp.MustCompile(`^[^\x00-\x20\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\x00-\x20\x7f\[\]])?$`)
@@ -142,12 +143,16 @@ func addTargetFlags(fs *flag.FlagSet) *targetFlags {
 }
 
 // stack returns the stack name: --stack-name, else the config's stackName.
-// parse refused an empty --stack-name, so empty means not given.
-func (t *targetFlags) stack() (string, error) {
-	if t.name != "" {
-		return t.name, nil
+func (t *targetFlags) stack() (string, error) { return nameOrConfig(t.name, *t.config) }
+
+// nameOrConfig returns name, the value of a flag that parse checked, or,
+// when the flag was not given (parse refuses an empty value), the
+// stackName of the config at path.
+func nameOrConfig(name, path string) (string, error) {
+	if name != "" {
+		return name, nil
 	}
-	cfg, err := loadConfig(*t.config)
+	cfg, err := loadConfig(path)
 	if err != nil {
 		return "", err
 	}

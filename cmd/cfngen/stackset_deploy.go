@@ -55,7 +55,7 @@ func stacksetDeploy(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, stacksetDeployUsage, args); err != nil {
 		return err
 	}
-	name, err := sf.check(fs)
+	name, err := sf.stackSet()
 	if err != nil {
 		return err
 	}
