@@ -129,6 +129,7 @@ func TestNameFlagsCoverTheirFlags(t *testing.T) {
 	for _, add := range []func(*flag.FlagSet){
 		func(fs *flag.FlagSet) { addStackFlags(fs) },
 		func(fs *flag.FlagSet) { addTargetFlags(fs) },
+		func(fs *flag.FlagSet) { addSetFlags(fs) },
 		func(fs *flag.FlagSet) { addAWSFlags(fs) },
 	} {
 		fs := newFlags("x")
