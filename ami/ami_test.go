@@ -13,7 +13,6 @@ import (
 
 	"github.com/cfngen/cfngen/ami"
 	"github.com/cfngen/cfngen/config"
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 	"github.com/cfngen/cfngen/predict"
 	"github.com/cfngen/cfngen/template"
 )

@@ -20,9 +20,10 @@ type Config struct {
 	LoadBalancer LoadBalancer      // the Application Load Balancer
 	Tags         map[string]string // applied to every taggable resource
 
-	// Dir is the directory of the config file; relative paths in the
+	// File is the config file, named in errors; empty when the config
+	// was not read from one. Dir is its directory: relative paths in the
 	// config are read from there.
-	Dir string
+	File, Dir string
 
 	node *yaml.Node // the file's top mapping, for the lines of keys
 }
@@ -55,6 +56,10 @@ type Instances struct {
 	Vars          map[string]string // extra data for a user's own template, as .Vars
 	AutoScaling   *AutoScaling      // when set, an Auto Scaling group replaces the fixed instances
 
+	// UserDataTemplate is the text of the UserData file, which Load and
+	// Parse read; a config built in Go sets both.
+	UserDataTemplate string
+
 	// Signal makes CloudFormation wait, on create and on rolling updates,
 	// until each instance reports that it serves the page.
 	Signal               bool
@@ -68,7 +73,8 @@ type Page struct {
 }
 
 // AutoScaling describes an Auto Scaling group and its target-tracking
-// policy. Without a target, Validate sets 50% average CPU.
+// policy, on one of the two targets. A file may leave both targets out
+// (the group then tracks 50% average CPU).
 type AutoScaling struct {
 	Min, Max                int
 	Desired                 int // 0: not set, so that updates keep the group's size
@@ -104,7 +110,7 @@ type LoadBalancer struct {
 
 	// CreateAccessLogsBucket has the stack create the access-log bucket,
 	// kept when the stack is deleted; AccessLogsDays is how long it keeps
-	// the logs (Validate sets 90 when left zero).
+	// the logs (90 days when a file leaves it out).
 	CreateAccessLogsBucket bool
 	AccessLogsDays         int
 }
@@ -114,41 +120,6 @@ const (
 	AMIx86   = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 	AMIArm64 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
 )
-
-// Default returns the article's stack: 2 AZs, one NAT gateway, 2 t3.micro
-// instances behind an HTTP load balancer.
-func Default() *Config {
-	return &Config{
-		StackName: "cfngen-web",
-		VPC: VPC{
-			CIDR:         "10.0.0.0/16",
-			AZCount:      2,
-			NATGateways:  1,
-			SubnetMask:   24,
-			FlowLogsDays: 30,
-		},
-		Instances: Instances{
-			Count:                2,
-			Type:                 "t3.micro",
-			RootVolumeGiB:        8,
-			Signal:               true,
-			SignalTimeoutMinutes: 15,
-			Page: Page{
-				Title:   "cfngen web app",
-				Heading: "Amazon Linux 2023 instance deployed with cfngen",
-			},
-		},
-		LoadBalancer: LoadBalancer{
-			HealthCheckPath:            "/",
-			HealthCheckIntervalSeconds: 15,
-			HealthCheckTimeoutSeconds:  5,
-			HealthyThreshold:           2,
-			UnhealthyThreshold:         2,
-			DeregistrationDelaySeconds: 30,
-		},
-		Dir: ".",
-	}
-}
 
 // ImageID returns the AMI: the configured one, or the Amazon Linux 2023
 // parameter for the instance type's architecture.

@@ -5,9 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
-
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -44,6 +43,22 @@ tags: {team: web}
 	}
 }
 
+// TestUserDataRead: the config reads the user-data template it names,
+// from its own directory.
+func TestUserDataRead(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "web.sh.tmpl"), []byte("#!/bin/sh\necho {{.Title}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse([]byte("instances: {userData: web.sh.tmpl, signal: false}"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Instances.UserDataTemplate != "#!/bin/sh\necho {{.Title}}\n" {
+		t.Errorf("user data template %q", c.Instances.UserDataTemplate)
+	}
+}
+
 func TestEmptyFileIsDefault(t *testing.T) {
 	c, err := Parse([]byte("# nothing here\n"), ".")
 	if err != nil {
@@ -61,9 +76,15 @@ func TestBadConfigs(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "adir"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
-		name, yaml, key, reason string
-	}{
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, size := range map[string]int{"empty.tmpl": 0, "large.tmpl": MaxUserDataBytes + 1} {
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkErrors(t, dir, []errorCase{
 		{"unknown top key", "stackname: x", "stackname", "unknown key"},
 		{"unknown nested key", "vpc: {cidrs: 10.0.0.0/16}", "vpc.cidrs", "unknown key"},
 		{"repeated key", "stackName: a\nstackName: b", "stackName", "repeated key"},
@@ -98,6 +119,9 @@ func TestBadConfigs(t *testing.T) {
 		{"small root volume", "instances: {rootVolumeGiB: 4}", "instances.rootVolumeGiB", "outside 8 to 16384"},
 		{"missing user data", "instances: {userData: nope.tmpl}", "instances.userData", "cannot read nope.tmpl: no such file"},
 		{"user data is a dir", "instances: {userData: adir}", "instances.userData", "not a regular file"},
+		{"user data is a fifo", "instances: {userData: fifo}", "instances.userData", "fifo is not a regular file"},
+		{"empty user data", "instances: {userData: empty.tmpl}", "instances.userData", "empty.tmpl is empty"},
+		{"large user data", "instances: {userData: large.tmpl}", "instances.userData", "large.tmpl is larger than 65536 bytes"},
 		{"bad var name", "instances: {vars: {my-var: x}}", "instances.vars.my-var", "letters, digits and _"},
 		{"page title newline", "instances: {page: {title: \"a\\nb\"}}", "instances.page.title", "one line"},
 		{"asg min zero", "instances: {autoScaling: {min: 0, max: 2}}", "instances.autoScaling.min", "outside 1 to 1000"},
@@ -115,7 +139,17 @@ func TestBadConfigs(t *testing.T) {
 		{"two documents", "stackName: a\n---\nstackName: b", "", "more than one YAML document"},
 		{"not yaml", "stackName: [unclosed", "", "not valid YAML"},
 		{"binary", "\x00\x01\x02", "", "NUL bytes"},
-	}
+	})
+}
+
+// errorCase is a config and the error it gives: the key, and part of the
+// reason.
+type errorCase struct{ name, yaml, key, reason string }
+
+// checkErrors parses each case's config, with dir for its files, and
+// checks the error.
+func checkErrors(t *testing.T, dir string, cases []errorCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.yaml), dir)
@@ -152,17 +186,6 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 		_, err := Load(tc.path)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Load(%s) = %v, want it to say %q", tc.path, err, tc.want)
-		}
-	}
-}
-
-func TestValidStackName(t *testing.T) {
-	for name, ok := range map[string]bool{
-		"web": true, "Web-2": true, "a": true, strings.Repeat("a", 128): true,
-		"": false, "2web": false, "-web": false, "web_1": false, "web 1": false, strings.Repeat("a", 129): false,
-	} {
-		if err := ValidStackName(name); (err == nil) != ok {
-			t.Errorf("ValidStackName(%q) = %v, want ok=%v", name, err, ok)
 		}
 	}
 }

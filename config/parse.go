@@ -16,8 +16,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MaxFileBytes is the largest config file Load reads.
-const MaxFileBytes = 1 << 20
+// The largest files a config reads: the config itself, and the
+// user-data template it names.
+const (
+	MaxFileBytes     = 1 << 20
+	MaxUserDataBytes = 64 << 10
+)
 
 // Error is a problem with a config: the key it is about (dotted, such as
 // vpc.cidr; empty for the file as a whole), and why.
@@ -52,7 +56,8 @@ func errorf(n *yaml.Node, key, format string, args ...any) *Error {
 	return e
 }
 
-// Load reads the config file at path over the default and checks it.
+// Load reads the config file at path over the default, with the files it
+// names, and checks it.
 func Load(path string) (*Config, error) {
 	fail := func(reason string) error { return &Error{File: path, Reason: reason} }
 	f, err := os.Open(path)
@@ -66,14 +71,14 @@ func Load(path string) (*Config, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, fail("is a directory, not a config file")
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	data, err := readAtMost(f, MaxFileBytes)
+	if errors.Is(err, errTooLarge) {
+		return nil, fail(fmt.Sprintf("larger than %d KiB; a config is a few lines of YAML", MaxFileBytes>>10))
+	}
 	if err != nil {
 		return nil, fail("cannot read: " + strings.TrimPrefix(err.Error(), "read "+path+": "))
 	}
-	if len(data) > MaxFileBytes {
-		return nil, fail(fmt.Sprintf("larger than %d KiB; a config is a few lines of YAML", MaxFileBytes>>10))
-	}
-	c, err := Parse(data, filepath.Dir(path))
+	c, err := parse(data, filepath.Dir(path), path)
 	var ce *Error
 	if errors.As(err, &ce) {
 		ce.File = path
@@ -81,11 +86,13 @@ func Load(path string) (*Config, error) {
 	return c, err
 }
 
-// Parse reads a config from YAML over the default and checks it. dir is
-// where relative paths in it are read from.
-func Parse(data []byte, dir string) (*Config, error) {
+// Parse reads a config from YAML over the default, with the files it
+// names, and checks it. dir is where relative paths in it are read from.
+func Parse(data []byte, dir string) (*Config, error) { return parse(data, dir, "") }
+
+func parse(data []byte, dir, file string) (*Config, error) {
 	c := Default()
-	c.Dir = dir
+	c.Dir, c.File = dir, file
 	if len(data) > MaxFileBytes {
 		return nil, &Error{Reason: fmt.Sprintf("larger than %d KiB", MaxFileBytes>>10)}
 	}
@@ -102,7 +109,7 @@ func Parse(data []byte, dir string) (*Config, error) {
 		return nil, &Error{Line: next.Line, Reason: "holds more than one YAML document"}
 	}
 	if doc.Kind == 0 {
-		return c, c.Validate() // an empty file: the default
+		return c, nil // an empty file: the default
 	}
 	if err := noAliases(&doc); err != nil {
 		return nil, err
@@ -111,10 +118,75 @@ func Parse(data []byte, dir string) (*Config, error) {
 	if err := c.decode(c.node); err != nil {
 		return nil, err
 	}
+	if err := c.readUserData(); err != nil {
+		err.Line = c.Line(err.Key)
+		return nil, err
+	}
+	c.fill()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// readUserData reads the template that instances.userData names, of at
+// most MaxUserDataBytes, into Instances.UserDataTemplate.
+func (c *Config) readUserData() *Error {
+	name := c.Instances.UserData
+	if name == "" {
+		return nil
+	}
+	const key = "instances.userData"
+	path := c.path(name)
+	st, err := os.Stat(path) // before opening it: opening a FIFO waits for a writer
+	switch {
+	case err != nil:
+		return bad(key, "cannot read %s: %v", name, unwrapPath(err))
+	case !st.Mode().IsRegular():
+		return bad(key, "%s is not a regular file", name)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return bad(key, "cannot read %s: %v", name, unwrapPath(err))
+	}
+	defer f.Close()
+	data, err := readAtMost(f, MaxUserDataBytes)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return bad(key, "%s is larger than %d bytes, the most a user-data template may be", name, MaxUserDataBytes)
+	case err != nil:
+		return bad(key, "cannot read %s: %v", name, unwrapPath(err))
+	}
+	c.Instances.UserDataTemplate = string(data)
+	return nil
+}
+
+// path resolves a path from the config against the config's directory.
+func (c *Config) path(p string) string {
+	if filepath.IsAbs(p) || c.Dir == "" {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+var errTooLarge = errors.New("too large")
+
+// readAtMost reads r to its end, or fails with errTooLarge once past max
+// bytes, without reading on.
+func readAtMost(r io.Reader, max int) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err == nil && len(data) > max {
+		err = errTooLarge
+	}
+	return data, err
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func noAliases(n *yaml.Node) error {
@@ -324,7 +396,7 @@ func (c *Config) decode(n *yaml.Node) error {
 					})
 				},
 				"autoScaling": func(v *yaml.Node, key string) error {
-					as := &AutoScaling{GracePeriodSeconds: 300}
+					as := newAutoScaling()
 					in.AutoScaling = as
 					return fields(v, key, map[string]handler{
 						"min":                     integer(&as.Min),

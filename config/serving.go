@@ -28,11 +28,10 @@ const EndpointHourlyUSD = 0.01
 
 // Limits of the values AWS checks when it creates the stack.
 const (
-	MaxSignalMinutes     = 60   // a rolling update's PauseTime is at most PT1H
-	MaxPauseSeconds      = 3600 // the same limit, without signals
-	minPublicSubnetBits  = 27   // an Application Load Balancer needs /27 or larger
-	defaultAccessLogDays = 90
-	maxAccessLogDays     = 3650
+	MaxSignalMinutes    = 60   // a rolling update's PauseTime is at most PT1H
+	MaxPauseSeconds     = 3600 // the same limit, without signals
+	minPublicSubnetBits = 27   // an Application Load Balancer needs /27 or larger
+	maxAccessLogDays    = 3650
 )
 
 // imdsTagKeyRE is what EC2 allows in the tag keys of an instance whose
@@ -169,7 +168,7 @@ func (c *Config) checkEndpoints() *Error {
 }
 
 func (c *Config) checkAccessLogs() *Error {
-	lb := &c.LoadBalancer
+	lb := c.LoadBalancer
 	const key = "loadBalancer."
 	switch {
 	case lb.CreateAccessLogsBucket && lb.AccessLogsBucket != "":
@@ -178,8 +177,6 @@ func (c *Config) checkAccessLogs() *Error {
 		return bad(key+"accessLogsDays", "applies only to the bucket the stack creates (createAccessLogsBucket: true)")
 	case !lb.CreateAccessLogsBucket:
 		return nil
-	case lb.AccessLogsDays == 0:
-		lb.AccessLogsDays = defaultAccessLogDays
 	case lb.AccessLogsDays < 1 || lb.AccessLogsDays > maxAccessLogDays:
 		return bad(key+"accessLogsDays", "%d is outside 1 to %d", lb.AccessLogsDays, maxAccessLogDays)
 	}

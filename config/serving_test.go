@@ -1,18 +1,14 @@
 package config
 
 import (
-	"errors"
 	"slices"
-	"strings"
 	"testing"
 )
 
 // TestServingErrors: values AWS would refuse at create time, or that
 // would leave a stack that never serves, are errors naming the key.
 func TestServingErrors(t *testing.T) {
-	cases := []struct {
-		name, yaml, key, reason string
-	}{
+	checkErrors(t, t.TempDir(), []errorCase{
 		{"timeout not below interval", "loadBalancer: {healthCheckIntervalSeconds: 5}", "loadBalancer.healthCheckTimeoutSeconds", "not less than healthCheckIntervalSeconds (5)"},
 		{"timeout equals interval", "loadBalancer: {healthCheckIntervalSeconds: 10, healthCheckTimeoutSeconds: 10}", "loadBalancer.healthCheckTimeoutSeconds", "below the interval"},
 		{"timeout range", "loadBalancer: {healthCheckTimeoutSeconds: 1}", "loadBalancer.healthCheckTimeoutSeconds", "outside 2 to 120"},
@@ -50,22 +46,7 @@ func TestServingErrors(t *testing.T) {
 		{"space in key while signalling", "tags: {'cost center': x}", "tags.cost center", "no spaces or /"},
 		{"slash in key while signalling", "tags: {'team/app': x}", "tags.team/app", "set instances.signal: false"},
 		{"index key while signalling", "tags: {_index: x}", "tags._index", "instance metadata"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.yaml), t.TempDir())
-			var ce *Error
-			if !errors.As(err, &ce) {
-				t.Fatalf("got %v (%T), want a *config.Error", err, err)
-			}
-			if ce.Key != tc.key {
-				t.Errorf("key %q, want %q (error: %v)", ce.Key, tc.key, err)
-			}
-			if !strings.Contains(ce.Reason, tc.reason) {
-				t.Errorf("reason %q does not say %q", ce.Reason, tc.reason)
-			}
-		})
-	}
+	})
 }
 
 // TestServingAccepted: the neighbours of the refused values pass.

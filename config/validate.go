@@ -4,32 +4,28 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 var (
-	stackNameRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 	instanceRE    = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 	gravitonRE    = regexp.MustCompile(`^([a-z]+[0-9]+[a-z]*g[a-z]*|a1)\.`) // a1: Graviton 1
 	amiIDRE       = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	ssmPathRE     = regexp.MustCompile(`^/[A-Za-z0-9_.\-/]+$`)
 	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
-	bucketRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	varNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	tagRE         = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
-// CloudFormation and service limits the checks use.
+// Limits the checks use; CloudFormation's own are in [cfnrules].
 const (
-	MaxStackName    = 128
-	MaxDescription  = 1024
 	MaxInstances    = 500
-	MaxTags         = 49 // 50 per resource, one of them the Name tag
+	MaxTags         = cfnrules.MaxTags - 1 // one of them the Name tag
 	MaxAutoScaling  = 1000
 	maxPageText     = 256
 	minRootGiB      = 8 // the Amazon Linux 2023 image's snapshot
@@ -41,19 +37,6 @@ const (
 // logRetentionDays are the retention periods CloudWatch Logs accepts.
 var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-// ValidStackName reports why name is not a valid CloudFormation stack name.
-func ValidStackName(name string) error {
-	switch {
-	case name == "":
-		return fmt.Errorf("stack name is empty")
-	case len(name) > MaxStackName:
-		return fmt.Errorf("stack name is %d characters; the limit is %d", len(name), MaxStackName)
-	case !stackNameRE.MatchString(name):
-		return fmt.Errorf("stack name %q must start with a letter and hold only letters, digits and hyphens", clip(name))
-	}
-	return nil
-}
-
 // ValidInstanceType reports why s is not an EC2 instance type name.
 func ValidInstanceType(s string) error {
 	if !instanceRE.MatchString(s) {
@@ -64,14 +47,14 @@ func ValidInstanceType(s string) error {
 
 func graviton(instanceType string) bool { return gravitonRE.MatchString(instanceType) }
 
-// Validate checks every value and returns the first problem as an
-// [*Error], with the line of its key when the config was read from a file.
+// Validate checks every value, and changes none, and returns the first
+// problem as an [*Error], with the file and the line of its key when the
+// config was read from a file. A config from [Load], [Parse] or [Default]
+// is valid; check one again after changing it.
 func (c *Config) Validate() error {
 	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags, c.checkServing} {
 		if err := check(); err != nil {
-			if err.Line == 0 {
-				err.Line = c.Line(err.Key)
-			}
+			err.File, err.Line = c.File, c.Line(err.Key)
 			return err
 		}
 	}
@@ -83,11 +66,11 @@ func bad(key, format string, args ...any) *Error {
 }
 
 func (c *Config) checkStack() *Error {
-	if err := ValidStackName(c.StackName); err != nil {
+	if err := cfnrules.ValidStackName(c.StackName); err != nil {
 		return bad("stackName", "%v", err)
 	}
-	if len(c.Description) > MaxDescription {
-		return bad("description", "%d bytes; CloudFormation's limit is %d", len(c.Description), MaxDescription)
+	if len(c.Description) > cfnrules.MaxDescription {
+		return bad("description", "%d bytes; CloudFormation's limit is %d", len(c.Description), cfnrules.MaxDescription)
 	}
 	if i := strings.IndexFunc(c.Description, unicode.IsControl); i >= 0 && c.Description[i] != '\n' {
 		return bad("description", "holds a control character at byte %d", i)
@@ -189,14 +172,8 @@ func (c *Config) checkInstances() *Error {
 	if in.RootVolumeGiB < minRootGiB || in.RootVolumeGiB > maxRootGiB {
 		return bad("instances.rootVolumeGiB", "%d is outside %d to %d", in.RootVolumeGiB, minRootGiB, maxRootGiB)
 	}
-	if in.UserData != "" {
-		st, err := os.Stat(c.Path(in.UserData))
-		switch {
-		case err != nil:
-			return bad("instances.userData", "cannot read %s: %v", in.UserData, unwrapPath(err))
-		case !st.Mode().IsRegular():
-			return bad("instances.userData", "%s is not a regular file", in.UserData)
-		}
+	if in.UserData != "" && in.UserDataTemplate == "" {
+		return bad("instances.userData", "%s is empty", in.UserData)
 	}
 	for key, s := range map[string]string{"instances.page.title": in.Page.Title, "instances.page.heading": in.Page.Heading} {
 		if len(s) > maxPageText || strings.IndexFunc(s, unicode.IsControl) >= 0 {
@@ -222,15 +199,14 @@ func (as *AutoScaling) check() *Error {
 		return bad(key+".desired", "%d is outside min (%d) to max (%d)", as.Desired, as.Min, as.Max)
 	case as.TargetCPUPercent != 0 && as.TargetRequestsPerTarget != 0:
 		return bad(key, "set targetCpuPercent or targetRequestsPerTarget, not both")
+	case as.TargetCPUPercent == 0 && as.TargetRequestsPerTarget == 0:
+		return bad(key, "set targetCpuPercent or targetRequestsPerTarget")
 	case as.TargetCPUPercent < 0 || as.TargetCPUPercent > 100:
 		return bad(key+".targetCpuPercent", "%d is outside 1 to 100", as.TargetCPUPercent)
 	case as.TargetRequestsPerTarget < 0 || as.TargetRequestsPerTarget > 1000000:
 		return bad(key+".targetRequestsPerTarget", "%d is outside 1 to 1000000", as.TargetRequestsPerTarget)
 	case as.GracePeriodSeconds < MinGraceSeconds || as.GracePeriodSeconds > 7200:
 		return bad(key+".gracePeriodSeconds", "%d is outside %d to 7200: ELB health checks would count against instances still booting, and Auto Scaling would replace them", as.GracePeriodSeconds, MinGraceSeconds)
-	}
-	if as.TargetCPUPercent == 0 && as.TargetRequestsPerTarget == 0 {
-		as.TargetCPUPercent = 50
 	}
 	return nil
 }
@@ -247,8 +223,10 @@ func (c *Config) checkLoadBalancer() *Error {
 	if lb.CertificateArn != "" && !certificateRE.MatchString(lb.CertificateArn) {
 		return bad("loadBalancer.certificateArn", "%q is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)", clip(lb.CertificateArn))
 	}
-	if b := lb.AccessLogsBucket; b != "" && (!bucketRE.MatchString(b) || strings.Contains(b, "..")) {
-		return bad("loadBalancer.accessLogsBucket", "%q is not an S3 bucket name", clip(b))
+	if b := lb.AccessLogsBucket; b != "" {
+		if err := cfnrules.ValidBucketName(b); err != nil {
+			return bad("loadBalancer.accessLogsBucket", "%v", err)
+		}
 	}
 	return nil
 }
@@ -259,35 +237,17 @@ func (c *Config) checkTags() *Error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
 		v, key := c.Tags[k], "tags."+k
+		if err := cfnrules.ValidTag(k, v); err != nil {
+			return bad(key, "%v", err)
+		}
 		switch {
-		case k == "" || len(k) > 128:
-			return bad(key, "a tag key is 1 to 128 characters")
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			return bad(key, "the aws: prefix is reserved for AWS")
 		case strings.EqualFold(k, "Name"):
 			return bad(key, "cfngen sets the Name tag of each resource (tag keys are compared without case)")
 		case !tagRE.MatchString(k):
 			return bad(key, "a tag key holds letters, digits, spaces and _ . : / = + - @")
-		case v == "" || len(v) > 256:
-			return bad(key, "a tag value is 1 to 256 characters")
 		case !tagRE.MatchString(v):
 			return bad(key, "a tag value holds letters, digits, spaces and _ . : / = + - @")
 		}
 	}
 	return nil
-}
-
-// Path resolves a path from the config against the config's directory.
-func (c *Config) Path(p string) string {
-	if filepath.IsAbs(p) || c.Dir == "" {
-		return p
-	}
-	return filepath.Join(c.Dir, p)
-}
-
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

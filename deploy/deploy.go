@@ -39,7 +39,7 @@ type Input struct {
 	Template   []byte            // YAML or JSON
 	Parameters map[string]string // sent as given; the others take the template's defaults
 	Tags       map[string]string
-	S3Bucket   string // where a template over MaxTemplateBody bytes is uploaded
+	S3Bucket   string // where a template over cfnrules.MaxTemplateBody bytes is uploaded
 
 	Yes              bool // execute without asking (removals and replacements still need consent)
 	AllowReplacement bool // consent to remove or replace resources

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
-	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 // Destroy deletes a stack and all its resources after listing them on Out.
@@ -20,7 +20,7 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 	if err := d.ready(); err != nil {
 		return err
 	}
-	if err := config.ValidStackName(stackName); err != nil {
+	if err := cfnrules.ValidStackName(stackName); err != nil {
 		return err
 	}
 	r := d.newRun(stackName, 0)

@@ -16,7 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/cfnrules"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
 // endpoint is the moto server that TestMain starts for this package.
@@ -212,7 +213,7 @@ func TestMotoDiffOfNewStackLeavesNothing(t *testing.T) {
 // bigMotoTemplate is motoTemplate padded over the inline limit.
 func bigMotoTemplate() []byte {
 	return []byte(strings.Replace(motoTemplate, "Resources:\n",
-		"Metadata:\n  Padding: "+strings.Repeat("x", MaxTemplateBody)+"\nResources:\n", 1))
+		"Metadata:\n  Padding: "+strings.Repeat("x", cfnrules.MaxTemplateBody)+"\nResources:\n", 1))
 }
 
 func TestMotoDeployThroughS3(t *testing.T) {

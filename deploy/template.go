@@ -9,13 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"gopkg.in/yaml.v3"
 
-	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
-
-// MaxTemplateBody is the largest template CloudFormation accepts inline.
-// Larger ones go through S3.
-const MaxTemplateBody = 51200
 
 // namedIAM lists the properties that give an IAM resource a custom name,
 // which needs CAPABILITY_NAMED_IAM.
@@ -79,20 +75,20 @@ func isJSON(body []byte) bool {
 // plan is what Deploy and Diff work out from an Input before any AWS call.
 type plan struct {
 	caps []types.Capability
-	big  bool // over MaxTemplateBody: goes through S3
+	big  bool // over cfnrules.MaxTemplateBody: goes through S3
 }
 
 func (d *Deployer) plan(in Input) (*plan, error) {
 	if err := d.ready(); err != nil {
 		return nil, err
 	}
-	if err := config.ValidStackName(in.StackName); err != nil {
+	if err := cfnrules.ValidStackName(in.StackName); err != nil {
 		return nil, err
 	}
-	p := &plan{big: len(in.Template) > MaxTemplateBody}
+	p := &plan{big: len(in.Template) > cfnrules.MaxTemplateBody}
 	if p.big && in.S3Bucket == "" {
 		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template: give an S3 bucket to upload it to",
-			ErrTemplateTooLarge, len(in.Template), MaxTemplateBody)
+			ErrTemplateTooLarge, len(in.Template), cfnrules.MaxTemplateBody)
 	}
 	caps, err := capabilities(in.Template)
 	if err != nil {

@@ -12,11 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 // bigTemplate is testTemplate padded over the inline limit.
 func bigTemplate() []byte {
-	pad := "Metadata:\n  Padding: " + strings.Repeat("x", MaxTemplateBody) + "\n"
+	pad := "Metadata:\n  Padding: " + strings.Repeat("x", cfnrules.MaxTemplateBody) + "\n"
 	return []byte(pad + testTemplate)
 }
 

@@ -1,11 +1,11 @@
 // Package golden_test checks the committed templates in this directory:
 // default.yaml is the built-in stack, and NAME.yaml is the template of
-// NAME.config.yaml. Run `go test ./... -update` (or `make golden`) after an
-// intended change.
+// NAME.config.yaml. Run make golden after an intended change.
 package golden_test
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,11 +16,13 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/golden"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/template"
 )
+
+// update rewrites the golden templates: make golden.
+var update = flag.Bool("update", false, "rewrite the golden templates with the current output")
 
 // scenario is one golden: a config (nil for the default) and its template.
 type scenario struct {
@@ -46,14 +48,7 @@ func scenarios(t *testing.T) []scenario {
 
 func build(t *testing.T, s scenario) *template.Stack {
 	t.Helper()
-	c := config.Default()
-	if s.config != "" {
-		var err error
-		if c, err = config.Load(s.config); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := template.Build(c)
+	st, err := template.Build(loadConfig(t, s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +67,7 @@ func yamlOf(t *testing.T, st *template.Stack) []byte {
 func TestGolden(t *testing.T) {
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
-			golden.Check(t, s.name+".yaml", yamlOf(t, build(t, s)))
+			golden.Check(t, *update, s.name+".yaml", yamlOf(t, build(t, s)))
 		})
 	}
 }
@@ -190,7 +185,7 @@ func readGolden(t *testing.T, s scenario) []byte {
 	t.Helper()
 	b, err := os.ReadFile(s.name + ".yaml")
 	if err != nil {
-		t.Fatalf("%v; create it with: go test ./... -update", err)
+		t.Fatalf("%v; create it with: make golden", err)
 	}
 	return b
 }

@@ -15,22 +15,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
-var motoEndpoint string
+// motoServer is started by the first test that deploys: make golden
+// starts none.
+var motoServer moto.Server
 
-func TestMain(m *testing.M) {
-	e, stop, err := moto.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "golden tests need a moto server:", err)
-		os.Exit(1)
-	}
-	motoEndpoint = e
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoServer.Run(m)) }
 
 // TestDeploysOnMoto creates the default and the no-NAT stacks on moto
 // (which ignores creation policies and implements gateway endpoints) and
@@ -38,10 +30,7 @@ func TestMain(m *testing.M) {
 // a NAT gateway, the interface endpoints.
 func TestDeploysOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx, motoEndpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := motoServer.Config(t)
 	cfn, ec := cloudformation.NewFromConfig(cfg), ec2.NewFromConfig(cfg)
 	for _, c := range []struct {
 		name      string

@@ -12,7 +12,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/pyyaml"
+	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -70,11 +70,7 @@ func TestGoldensAsYAML11(t *testing.T) {
 // the vars of a config, and checks that PyYAML reads each back as the same
 // string, and that cfn-lint accepts the templates.
 func TestSpecialWordsAsYAML11(t *testing.T) {
-	dir := t.TempDir()
-	tmpl := filepath.Join(dir, "vars.sh.tmpl")
-	if err := os.WriteFile(tmpl, []byte("#!/bin/sh\necho {{shell .Title}} {{shell .Heading}}\necho {{shell .Vars.v}}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	const tmpl = "#!/bin/sh\necho {{shell .Title}} {{shell .Heading}}\necho {{shell .Vars.v}}\n"
 	var names, words []string
 	var yamls, jsons [][]byte
 	var stacks []*template.Stack
@@ -85,7 +81,7 @@ func TestSpecialWordsAsYAML11(t *testing.T) {
 		}
 		c := config.Default()
 		c.Description, c.Instances.Page.Title, c.Instances.Page.Heading = w, w, w
-		c.Instances.UserData, c.Instances.Vars = tmpl, map[string]string{"v": w}
+		c.Instances.UserData, c.Instances.UserDataTemplate, c.Instances.Vars = "vars.sh.tmpl", tmpl, map[string]string{"v": w}
 		c.Instances.Signal = false // the script above does not signal
 		c.Tags = map[string]string{w: w, "backup": w}
 		var ce *config.Error
@@ -133,6 +129,7 @@ func TestSpecialWordsAsYAML11(t *testing.T) {
 	if err != nil {
 		t.Fatal("cfn-lint not found on PATH: install it with `pip install cfn-lint==1.51.0`")
 	}
+	dir := t.TempDir()
 	var files []string
 	for i, w := range words {
 		switch w {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/cfngen/cfngen/graph"
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 // TestEveryGoldenTemplate draws each committed template in both formats:

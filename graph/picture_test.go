@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"image/png"
@@ -16,9 +17,12 @@ import (
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/graph"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/golden"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/template"
 )
+
+// update rewrites the golden SVGs in testdata: make golden.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata with the current output")
 
 // scenario is a template to draw and the config it was built from.
 type scenario struct {
@@ -65,7 +69,7 @@ func scenarios(t *testing.T) []scenario {
 // TestGoldenSVG draws every scenario and compares the SVG with
 // testdata/NAME.svg. Each is well-formed XML, the same twice, names every
 // resource group its config has, and accounts for every resource of the
-// template. Run `go test ./... -update` after an intended change.
+// template. Run make golden after an intended change.
 func TestGoldenSVG(t *testing.T) {
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -78,7 +82,7 @@ func TestGoldenSVG(t *testing.T) {
 			}
 			checkAccounted(t, s.body, doc)
 			if !strings.HasPrefix(s.name, "bench-") {
-				golden.Check(t, "testdata/"+s.name+".svg", svg)
+				golden.Check(t, *update, "testdata/"+s.name+".svg", svg)
 			}
 		})
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/graph"
-	"github.com/cfngen/cfngen/internal/golden"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -82,7 +82,7 @@ func TestGoldenPlanSVG(t *testing.T) {
 		}
 	}
 	checkAccounted(t, body, doc)
-	golden.Check(t, "testdata/plan.svg", svg)
+	golden.Check(t, *update, "testdata/plan.svg", svg)
 
 	// Without the previous template, removed resources are listed apart.
 	plan.Previous = nil

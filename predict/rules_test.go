@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 	"github.com/cfngen/cfngen/predict"
 )
 

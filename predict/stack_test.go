@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/diff"
+
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/diff"
 	"github.com/cfngen/cfngen/predict"
 	"github.com/cfngen/cfngen/template"
 )
@@ -233,7 +234,7 @@ func TestConfigChanges(t *testing.T) {
 				want += "\n"
 			}
 			if got.String() != want {
-				t.Errorf("plan differs (want -, got +):\n%s", diff.Unified("want", "got", []byte(want), []byte(got.String())))
+				t.Errorf("plan differs (want -, got +):\n%s", diff.Diff("want", []byte(want), "got", []byte(got.String())))
 			}
 		})
 	}

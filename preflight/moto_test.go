@@ -27,32 +27,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/cfngen/cfngen/internal/elblogs"
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
-var endpoint string
+var motoServer moto.Server
 
-func TestMain(m *testing.M) {
-	e, stop, err := moto.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "preflight tests need a moto server:", err)
-		os.Exit(1)
-	}
-	endpoint = e
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoServer.Run(m)) }
 
 // TestCheckAccessLogsOnMoto runs the checks against buckets that moto's
 // S3 holds: one set up as the README says, and its broken neighbours.
 func TestCheckAccessLogsOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := moto.Config(ctx, endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := motoServer.Config(t)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	stsc := sts.NewFromConfig(cfg)
 	id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -124,11 +110,7 @@ func selfSigned(t *testing.T) (cert, key []byte) {
 // and Service Quotas, in an account of the test's own.
 func TestChecksOnMoto(t *testing.T) {
 	ctx := context.Background()
-	base, err := moto.Config(ctx, endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, _, err := moto.NewAccount(ctx, base)
+	cfg, _, err := moto.NewAccount(ctx, motoServer.Config(t))
 	if err != nil {
 		t.Fatal(err)
 	}

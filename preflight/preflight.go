@@ -34,6 +34,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/internal/elblogs"
 )
 
@@ -77,8 +78,15 @@ func (e *BucketError) Error() string {
 const testObject = "ELBAccessLogTestFile"
 
 // CheckAccessLogs checks the bucket of a; problems with the bucket are
-// [*BucketError]s, failures to ask are plain errors.
+// [*BucketError]s, failures to ask are plain errors, and so is a bucket or
+// region name AWS would refuse, before any call.
 func CheckAccessLogs(ctx context.Context, s3c S3API, stsc STSAPI, a AccessLogs) error {
+	if err := cfnrules.ValidBucketName(a.Bucket); err != nil {
+		return fmt.Errorf("access-log bucket: %w", err)
+	}
+	if err := cfnrules.ValidRegion(a.Region); err != nil {
+		return fmt.Errorf("access-log bucket %s: %w", a.Bucket, err)
+	}
 	id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return fmt.Errorf("access-log bucket %s: find the account: %w", a.Bucket, err)

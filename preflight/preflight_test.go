@@ -113,6 +113,23 @@ func TestCheckAccessLogsCannotAsk(t *testing.T) {
 	}
 }
 
+// TestCheckAccessLogsNames: a bucket or region name AWS would refuse is an
+// error before any call.
+func TestCheckAccessLogsNames(t *testing.T) {
+	for _, tc := range []struct {
+		a    AccessLogs
+		want string
+	}{
+		{AccessLogs{Bucket: "My_Logs", Region: "us-east-1"}, `access-log bucket: "My_Logs" is not an S3 bucket name`},
+		{AccessLogs{Bucket: "logs", Region: "us east"}, `access-log bucket logs: "us east" is not an AWS region`},
+	} {
+		err := CheckAccessLogs(context.Background(), &fakeS3{}, fakeSTS{err: errors.New("called")}, tc.a)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%+v: got %v, want %q and no call", tc.a, err, tc.want)
+		}
+	}
+}
+
 func TestGlob(t *testing.T) {
 	for _, c := range []struct {
 		p, s string

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 const (
@@ -474,7 +476,7 @@ func TestTemplateUpdate(t *testing.T) {
 		t.Fatalf("Deploy: %v\n%s", err, log)
 	}
 	wantIn(t, "plan", out.String(),
-		"update stack set web: template changes\n--- stack set web\n+++ cfngen\n",
+		"update stack set web: template changes\ndiff stack set web cfngen\n--- stack set web\n+++ cfngen\n",
 		"+    Properties:\n+      DisplayName: web\n",
 		"update  222222222222  -         us-east-1  CURRENT",
 		"0 to add, 2 to update, 0 to remove")
@@ -640,7 +642,7 @@ func TestBadInput(t *testing.T) {
 		{func(in *Input) { in.Name = strings.Repeat("a", 129) }, "Name: stack set name is 129 characters; the limit is 128"},
 		{func(in *Input) { in.Regions = nil }, "Regions: the list is empty"},
 		{func(in *Input) { in.Regions = []string{"us-east-1", "us-east-1"} }, "Regions: us-east-1 is given twice"},
-		{func(in *Input) { in.Regions = []string{"moon-1"} }, `Regions: "moon-1" is not a region name`},
+		{func(in *Input) { in.Regions = []string{"moon-1"} }, `Regions: "moon-1" is not an AWS region`},
 		{func(in *Input) { in.Accounts = []string{"12345"} }, `Accounts: "12345" is not an account ID (12 digits)`},
 		{func(in *Input) { in.Accounts = nil }, "Accounts: the list is empty"},
 		{func(in *Input) { in.OrgUnits = []string{ouA} }, "OrgUnits: a self-managed stack set targets accounts"},
@@ -657,7 +659,7 @@ func TestBadInput(t *testing.T) {
 			in.Preferences.RegionOrder = []string{"us-east-1"}
 			in.Preferences.ParallelRegions = true
 		}, "RegionOrder: regions deployed in parallel have no order"},
-		{func(in *Input) { in.Template = make([]byte, MaxTemplateBody+1) }, "template too large: 51201 bytes"},
+		{func(in *Input) { in.Template = make([]byte, cfnrules.MaxTemplateBody+1) }, "template too large: 51201 bytes"},
 	}
 	for _, tc := range cases {
 		s := newSim(t)

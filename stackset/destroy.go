@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 // DestroyInput is one deletion of a stack set.
@@ -25,7 +27,7 @@ func (m *Manager) Destroy(ctx context.Context, in DestroyInput) error {
 	if err := m.ready(); err != nil {
 		return err
 	}
-	if err := ValidName(in.Name); err != nil {
+	if err := cfnrules.ValidStackSetName(in.Name); err != nil {
 		return &InputError{"Name", err.Error()}
 	}
 	s := newSession(in.Name, in.DelegatedAdmin)

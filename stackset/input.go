@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 // PermissionModel is how StackSets gets the rights to deploy into the
@@ -31,12 +33,6 @@ const (
 const (
 	DefaultAdminRoleName = "AWSCloudFormationStackSetAdministrationRole"
 	DefaultExecutionRole = "AWSCloudFormationStackSetExecutionRole"
-)
-
-// Limits of the service.
-const (
-	MaxNameLength   = 128
-	MaxTemplateBody = 51200 // inline TemplateBody, as for stacks
 )
 
 // Input is one deploy of a stack set.
@@ -122,29 +118,14 @@ func (p Preferences) api() *types.StackSetOperationPreferences {
 // The patterns, compiled on first use so that commands that never check
 // a stack set pay nothing.
 var (
-	nameRE    = lazyRE(`^[A-Za-z][A-Za-z0-9-]*$`)
 	accountRE = lazyRE(`^[0-9]{12}$`)
 	orgUnitRE = lazyRE(`^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$`)
-	regionRE  = lazyRE(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	roleARNRE = lazyRE(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
 	roleRE    = lazyRE(`^[A-Za-z0-9+=,.@_-]+$`)
 )
 
 func lazyRE(expr string) func() *regexp.Regexp {
 	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
-}
-
-// ValidName reports why name is not a valid stack set name.
-func ValidName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("stack set name is empty")
-	case len(name) > MaxNameLength:
-		return fmt.Errorf("stack set name is %d characters; the limit is %d", len(name), MaxNameLength)
-	case !nameRE().MatchString(name):
-		return fmt.Errorf("stack set name %q must start with a letter and hold only letters, digits and hyphens", clip(name))
-	}
-	return nil
 }
 
 // ValidAccount reports why id is not an AWS account ID.
@@ -160,14 +141,6 @@ func ValidAccount(id string) error {
 func ValidOrgUnit(id string) error {
 	if !orgUnitRE().MatchString(id) {
 		return fmt.Errorf("%q is not an organizational unit ID (ou-xxxx-xxxxxxxx) or root ID (r-xxxx)", clip(id))
-	}
-	return nil
-}
-
-// ValidRegion reports why name does not look like an AWS region name.
-func ValidRegion(name string) error {
-	if !regionRE().MatchString(name) {
-		return fmt.Errorf("%q is not a region name such as us-east-1", clip(name))
 	}
 	return nil
 }
@@ -225,7 +198,7 @@ func (p Preferences) Check(regions []string) error {
 	if p.ParallelRegions {
 		return &InputError{"RegionOrder", "regions deployed in parallel have no order"}
 	}
-	if err := ValidList(p.RegionOrder, ValidRegion); err != nil {
+	if err := ValidList(p.RegionOrder, cfnrules.ValidRegion); err != nil {
 		return &InputError{"RegionOrder", err.Error()}
 	}
 	for _, r := range p.RegionOrder {
@@ -239,10 +212,10 @@ func (p Preferences) Check(regions []string) error {
 // Check validates the input without any call: the errors about a field
 // are *InputError.
 func (in *Input) Check() error {
-	if err := ValidName(in.Name); err != nil {
+	if err := cfnrules.ValidStackSetName(in.Name); err != nil {
 		return &InputError{"Name", err.Error()}
 	}
-	if err := ValidList(in.Regions, ValidRegion); err != nil {
+	if err := ValidList(in.Regions, cfnrules.ValidRegion); err != nil {
 		return &InputError{"Regions", err.Error()}
 	}
 	switch in.Model {
@@ -285,8 +258,8 @@ func (in *Input) Check() error {
 	if err := in.Preferences.Check(in.Regions); err != nil {
 		return err
 	}
-	if len(in.Template) > MaxTemplateBody {
-		return fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template", ErrTemplateTooLarge, len(in.Template), MaxTemplateBody)
+	if len(in.Template) > cfnrules.MaxTemplateBody {
+		return fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template", ErrTemplateTooLarge, len(in.Template), cfnrules.MaxTemplateBody)
 	}
 	if in.MinZones < 0 {
 		return &InputError{"MinZones", "must not be negative"}

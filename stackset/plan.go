@@ -12,9 +12,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/diff"
 )
 
 // Target is an account, or an organizational unit, in a region.
@@ -122,7 +122,7 @@ func (m *Manager) plan(in *Input, set *types.StackSet, insts []Instance, caps []
 		}
 		old := []byte(aws.ToString(set.TemplateBody))
 		if !bytes.Equal(old, in.Template) {
-			p.TemplateDiff = diff.Unified("stack set "+in.Name, "cfngen", old, in.Template)
+			p.TemplateDiff = diff.Diff("stack set "+in.Name, old, "cfngen", in.Template)
 			p.RemovedResources = removedResources(old, in.Template)
 		}
 		if r := aws.ToString(set.AdministrationRoleARN); in.AdminRoleARN != "" && in.AdminRoleARN != r {

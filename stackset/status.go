@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 // Status is what Status reads: the stack set, its stack instances and its
@@ -30,7 +32,7 @@ func (m *Manager) Status(ctx context.Context, name string, delegatedAdmin bool) 
 	if err := m.ready(); err != nil {
 		return nil, err
 	}
-	if err := ValidName(name); err != nil {
+	if err := cfnrules.ValidStackSetName(name); err != nil {
 		return nil, &InputError{"Name", err.Error()}
 	}
 	s := newSession(name, delegatedAdmin)

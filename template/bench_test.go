@@ -7,7 +7,7 @@ import (
 )
 
 // benchConfigs are the stacks the synth benchmarks build: the built-in
-// one, then the configs in ../bench, which internal/benchtool also times
+// one, then the configs in ../bench, which the bench program also times
 // as whole cfngen processes (make bench runs both).
 var benchConfigs = []struct{ name, file string }{
 	{"default", ""},

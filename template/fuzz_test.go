@@ -53,9 +53,10 @@ func FuzzConfig(f *testing.F) {
 			return
 		}
 		st, err := Build(c)
+		var te *Error
 		if err != nil {
-			if !errors.As(err, &ce) || ce.Reason == "" {
-				t.Fatalf("Build error %v (%T) is not a *config.Error with a reason", err, err)
+			if !errors.As(err, &te) || te.Reason == "" {
+				t.Fatalf("Build error %v (%T) is not a *template.Error with a reason", err, err)
 			}
 			return
 		}

@@ -3,15 +3,7 @@ package template
 import (
 	"fmt"
 
-	"github.com/cfngen/cfngen/config"
-)
-
-// CloudFormation's quotas on a template.
-const (
-	MaxBody       = 51200   // bytes, passed inline as TemplateBody
-	MaxBodyS3     = 1 << 20 // bytes, passed through S3 as TemplateURL
-	MaxResources  = 500
-	MaxParameters = 200
+	"github.com/cfngen/cfngen/cfnrules"
 )
 
 // Summary counts what a template holds.
@@ -24,7 +16,7 @@ type Summary struct {
 
 // NeedsS3 reports whether the template is too large to pass inline, so that
 // a deploy must upload it to an S3 bucket first.
-func (s Summary) NeedsS3() bool { return s.Bytes > MaxBody }
+func (s Summary) NeedsS3() bool { return s.Bytes > cfnrules.MaxTemplateBody }
 
 func (s Summary) String() string {
 	return fmt.Sprintf("%d resources, %d parameters, %d outputs, %d bytes", s.Resources, s.Parameters, s.Outputs, s.Bytes)
@@ -33,27 +25,24 @@ func (s Summary) String() string {
 // checkCounts holds the template to CloudFormation's limits on counts.
 func (s *Stack) checkCounts() error {
 	t := s.Template
-	if n := len(t.Resources); n > MaxResources {
-		return &config.Error{Key: "instances.count", Reason: fmt.Sprintf(
+	if n := len(t.Resources); n > cfnrules.MaxResources {
+		return errorAt(s.cfg, "instances.count",
 			"the template would hold %d resources, %d over CloudFormation's limit of %d; use fewer instances or instances.autoScaling",
-			n, n-MaxResources, MaxResources)}
+			n, n-cfnrules.MaxResources, cfnrules.MaxResources)
 	}
-	if n := len(t.Outputs); n > MaxOutputs {
-		return fmt.Errorf("template: %d outputs, %d over CloudFormation's limit of %d", n, n-MaxOutputs, MaxOutputs)
+	if n := len(t.Outputs); n > cfnrules.MaxOutputs {
+		return fmt.Errorf("template: %d outputs, %d over CloudFormation's limit of %d", n, n-cfnrules.MaxOutputs, cfnrules.MaxOutputs)
 	}
-	if n := len(t.Parameters); n > MaxParameters {
-		return fmt.Errorf("template: %d parameters, %d over CloudFormation's limit of %d", n, n-MaxParameters, MaxParameters)
-	}
-	if n := len(t.Description); n > config.MaxDescription {
-		return &config.Error{Key: "description", Reason: fmt.Sprintf("%d bytes; CloudFormation's limit is %d", n, config.MaxDescription)}
+	if n := len(t.Parameters); n > cfnrules.MaxParameters {
+		return fmt.Errorf("template: %d parameters, %d over CloudFormation's limit of %d", n, n-cfnrules.MaxParameters, cfnrules.MaxParameters)
 	}
 	return nil
 }
 
 // Check summarises a written template body and fails when it is larger
-// than even S3 deploys allow, with a [*config.Error] about the key that
-// made it so: the tags, which repeat on every resource, or else the count
-// of instances.
+// than even S3 deploys allow, with an [*Error] about the key that made it
+// so: the tags, which repeat on every resource, or else the count of
+// instances.
 func (s *Stack) Check(body []byte) (Summary, error) {
 	sum := Summary{
 		Resources:  len(s.Template.Resources),
@@ -61,12 +50,12 @@ func (s *Stack) Check(body []byte) (Summary, error) {
 		Outputs:    len(s.Template.Outputs),
 		Bytes:      len(body),
 	}
-	if sum.Bytes > MaxBodyS3 {
-		reason := fmt.Sprintf("the template would be %d bytes, over CloudFormation's limit of %d even through S3", sum.Bytes, MaxBodyS3)
+	if sum.Bytes > cfnrules.MaxTemplateBodyS3 {
+		reason := fmt.Sprintf("the template would be %d bytes, over CloudFormation's limit of %d even through S3", sum.Bytes, cfnrules.MaxTemplateBodyS3)
 		if s.cfg != nil && len(s.cfg.Tags) > 0 {
-			return sum, &config.Error{Key: "tags", Reason: fmt.Sprintf("%s: the tags repeat on each of its %d resources; use fewer or shorter tags, or fewer instances", reason, sum.Resources)}
+			return sum, errorAt(s.cfg, "tags", "%s: the tags repeat on each of its %d resources; use fewer or shorter tags, or fewer instances", reason, sum.Resources)
 		}
-		return sum, &config.Error{Key: "instances.count", Reason: reason + "; use fewer instances or instances.autoScaling"}
+		return sum, errorAt(s.cfg, "instances.count", "%s; use fewer instances or instances.autoScaling", reason)
 	}
 	return sum, nil
 }

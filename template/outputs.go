@@ -4,10 +4,9 @@ import (
 	"fmt"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
-)
 
-// MaxOutputs is CloudFormation's limit on outputs per template.
-const MaxOutputs = 200
+	"github.com/cfngen/cfngen/cfnrules"
+)
 
 // instancesPerOutput is how many instance IDs one output lists when there
 // are too many instances for an output each.
@@ -25,7 +24,7 @@ func (b *builder) outputs(n *network, lb string, t *targets) {
 		b.output("AutoScalingGroupName", "Name of the Auto Scaling group of the web instances", cloudformation.Ref(t.group))
 		return
 	}
-	if len(b.t.Outputs)+len(t.instances) <= MaxOutputs {
+	if len(b.t.Outputs)+len(t.instances) <= cfnrules.MaxOutputs {
 		for i, id := range t.instances {
 			b.output(id+"Id", fmt.Sprintf("Instance ID of web instance %d (private subnet %d)", i+1, i%len(n.privateSubnets)+1), cloudformation.Ref(id))
 		}

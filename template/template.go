@@ -68,11 +68,11 @@ func (b *builder) tags(name string) []tags.Tag {
 	return ts
 }
 
-// Build checks c and builds its template.
+// Build builds the template of c, a valid config: as [config.Load],
+// [config.Parse] and [config.Default] return it, or checked with
+// [config.Config.Validate] after a change. Problems only the template
+// shows are [*Error]s.
 func Build(c *config.Config) (*Stack, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
 	userData, err := RenderUserData(c)
 	if err != nil {
 		return nil, err

@@ -8,8 +8,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 func build(t *testing.T, c *config.Config) *Stack {
@@ -76,12 +76,12 @@ func TestTooManyResources(t *testing.T) {
 	c := config.Default()
 	c.VPC.AZCount, c.VPC.NATGateways, c.Instances.Count = 6, 6, 500
 	_, err := Build(c)
-	var ce *config.Error
-	if !errors.As(err, &ce) || ce.Key != "instances.count" || !strings.Contains(ce.Reason, "over CloudFormation's limit of 500") {
+	var te *Error
+	if !errors.As(err, &te) || te.Key != "instances.count" || !strings.Contains(te.Reason, "over CloudFormation's limit of 500") {
 		t.Fatalf("got %v, want an instances.count error about the 500-resource limit", err)
 	}
-	if !strings.Contains(ce.Reason, "563 resources, 63 over") {
-		t.Errorf("the error does not say by how much: %s", ce.Reason)
+	if !strings.Contains(te.Reason, "563 resources, 63 over") {
+		t.Errorf("the error does not say by how much: %s", te.Reason)
 	}
 }
 
@@ -90,7 +90,7 @@ func TestManyInstanceOutputs(t *testing.T) {
 	c := config.Default()
 	c.Instances.Count = 200
 	s := build(t, c)
-	if n := len(s.Template.Outputs); n > MaxOutputs {
+	if n := len(s.Template.Outputs); n > cfnrules.MaxOutputs {
 		t.Fatalf("%d outputs", n)
 	}
 	if _, ok := s.Template.Outputs["InstanceIds176To200"]; !ok {

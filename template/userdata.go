@@ -5,9 +5,6 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strings"
 	"text/template"
@@ -20,9 +17,6 @@ var defaultUserData string
 
 // MaxUserData is EC2's limit on user data, base64-encoded.
 const MaxUserData = 16 << 10
-
-// maxUserDataSource bounds a user's template file.
-const maxUserDataSource = 64 << 10
 
 // UserData is what a user-data template sees.
 type UserData struct {
@@ -61,27 +55,14 @@ var secrets = []struct {
 
 // RenderUserData renders the instances' user-data script from the built-in
 // template or the config's instances.userData file. Trailing whitespace is
-// removed from every line. Problems are [*config.Error]s about instances.userData.
+// removed from every line. Problems are [*Error]s about instances.userData.
 func RenderUserData(c *config.Config) (string, error) {
-	const key = "instances.userData"
 	fail := func(format string, args ...any) error {
-		return &config.Error{Key: key, Reason: fmt.Sprintf(format, args...)}
+		return errorAt(c, "instances.userData", format, args...)
 	}
 	src, name := defaultUserData, "built-in"
 	if c.Instances.UserData != "" {
-		name = c.Instances.UserData
-		data, err := readLimited(c.Path(name), maxUserDataSource)
-		if errors.Is(err, errTooLarge) {
-			return "", fail("%s is larger than %d bytes, the most a user-data template may be", name, maxUserDataSource)
-		}
-		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return "", fail("cannot read %s: %v", name, err)
-		}
-		src = string(data)
+		src, name = c.Instances.UserDataTemplate, c.Instances.UserData
 	}
 	tmpl, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
 	if err != nil {
@@ -125,23 +106,6 @@ func RenderUserData(c *config.Config) (string, error) {
 			"signal as the built-in script does (see .Signal), or set instances.signal: false", name, c.Instances.SignalTimeoutMinutes)
 	}
 	return script, nil
-}
-
-// readLimited reads a file of at most max bytes, without reading more.
-func readLimited(path string, max int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > max {
-		return nil, errTooLarge
-	}
-	return data, nil
 }
 
 // trimLines removes trailing whitespace from each line and ends the text

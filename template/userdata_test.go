@@ -2,9 +2,7 @@ package template
 
 import (
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -75,7 +73,6 @@ func bashSyntax(t *testing.T, script string) {
 }
 
 func TestUserDataErrors(t *testing.T) {
-	dir := t.TempDir()
 	cases := []struct{ name, tmpl, want string }{
 		{"undefined function", `{{readFile "/etc/passwd"}}`, `function "readFile" not defined`},
 		{"parse error", `{{.Title`, "does not parse"},
@@ -92,32 +89,24 @@ func TestUserDataErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".tmpl")
-			if err := os.WriteFile(path, []byte(tc.tmpl), 0o644); err != nil {
-				t.Fatal(err)
-			}
 			c := config.Default()
-			c.Dir = dir
-			c.Instances.UserData = filepath.Base(path)
+			c.Instances.UserData, c.Instances.UserDataTemplate = "u.tmpl", tc.tmpl
 			_, err := RenderUserData(c)
-			var ce *config.Error
-			if !errors.As(err, &ce) || ce.Key != "instances.userData" {
-				t.Fatalf("got %v, want a config error about instances.userData", err)
+			var te *Error
+			if !errors.As(err, &te) || te.Key != "instances.userData" {
+				t.Fatalf("got %v, want an error about instances.userData", err)
 			}
-			if !strings.Contains(ce.Reason, tc.want) {
-				t.Errorf("error %q does not say %q", ce.Reason, tc.want)
+			if !strings.Contains(te.Reason, "u.tmpl") || !strings.Contains(te.Reason, tc.want) {
+				t.Errorf("error %q does not name u.tmpl and say %q", te.Reason, tc.want)
 			}
 		})
 	}
 }
 
 func TestUserDataTrimsTrailingWhitespace(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "u.tmpl"), []byte("#!/bin/sh  \necho {{.Title}}\t\n\n\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	c := config.Default()
-	c.Dir, c.Instances.UserData, c.Instances.Signal = dir, "u.tmpl", false
+	c.Instances.UserData, c.Instances.UserDataTemplate = "u.tmpl", "#!/bin/sh  \necho {{.Title}}\t\n\n\n"
+	c.Instances.Signal = false
 	got, err := RenderUserData(c)
 	if err != nil {
 		t.Fatal(err)

@@ -232,17 +232,14 @@ func countAttempts(st *middleware.Stack, retries *atomic.Int64, log io.Writer, v
 
 // deployer returns a Deployer for the command's streams and terminal.
 func (c *clients) deployer(e *env) *deploy.Deployer {
-	d := &deploy.Deployer{
+	return &deploy.Deployer{
 		CFN:      c.cfn,
 		S3:       c.s3,
 		Region:   c.region,
 		Out:      e.stdout,
 		Log:      e.stderr,
 		Terminal: e.terminal,
-		Color:    e.terminal && e.getenv("NO_COLOR") == "",
+		Color:    e.color(),
+		Prompt:   e.prompter(),
 	}
-	if e.terminal {
-		d.Prompt = &prompter{in: e.stdin, out: e.stderr}
-	}
-	return d
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
-	"github.com/cfngen/cfngen/internal/faultproxy"
+	"github.com/cfngen/cfngen/internal/testkit/faultproxy"
 )
 
 // The tests of this file run cfngen on a bad day against the moto server:

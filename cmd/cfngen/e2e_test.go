@@ -16,7 +16,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
 // cli runs cfngen in this process and returns its exit code and output.
@@ -31,7 +31,7 @@ func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // useMoto points this test's AWS settings at the moto server only.
 func useMoto(t *testing.T) aws.Config {
 	t.Helper()
-	endpoint := motoServer(t)
+	endpoint := motoServer.Endpoint(t)
 	for k, v := range moto.Env(endpoint) {
 		t.Setenv(k, v)
 	}
@@ -41,14 +41,11 @@ func useMoto(t *testing.T) aws.Config {
 			t.Cleanup(func() { os.Setenv(k, old) })
 		}
 	}
-	cfg, err := moto.Config(context.Background(), endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := motoServer.Config(t)
 	// An account of the test's own: the pre-flight checks count the VPCs
 	// and Elastic IP addresses of the account, which moto shares between
 	// all the tests that use the default one.
-	cfg, _, err = moto.NewAccount(context.Background(), cfg)
+	cfg, _, err := moto.NewAccount(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

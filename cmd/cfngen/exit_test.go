@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,4 +95,29 @@ func TestOutputFileMode(t *testing.T) {
 	if len(entries) != 3 {
 		t.Errorf("files left: %v", entries)
 	}
+}
+
+// TestPanicReport: a panic is a bug. It exits 1 with the error, a line
+// that says it is a bug and where to report it, and the stack trace down
+// to the function that panicked.
+func TestPanicReport(t *testing.T) {
+	var stderr strings.Builder
+	code := exitCode(&stderr, safeRun(context.Background(), func() error { return panickingCommand() }))
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	lines := strings.Split(stderr.String(), "\n")
+	if len(lines) < 4 || lines[0] != "cfngen: error: internal error: runtime error: index out of range [3] with length 0" ||
+		lines[1] != "cfngen: this is a bug in cfngen; please report it at "+bugReports+" with the stack trace below" ||
+		!strings.HasPrefix(lines[2], "goroutine ") {
+		t.Errorf("the report does not open with the error, the bug line and the trace:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "cmd/cfngen.panickingCommand(") {
+		t.Errorf("the trace does not reach the function that panicked:\n%s", stderr.String())
+	}
+}
+
+func panickingCommand() error {
+	var s []int
+	return fmt.Errorf("%d", s[3])
 }

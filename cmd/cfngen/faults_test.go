@@ -20,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/cfngen/cfngen/config"
-	"github.com/cfngen/cfngen/internal/faultproxy"
+	"github.com/cfngen/cfngen/internal/testkit/faultproxy"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -35,7 +35,7 @@ import (
 func proxyToMoto(t *testing.T, cfg faultproxy.Config) (*faultproxy.Proxy, *cloudformation.Client) {
 	t.Helper()
 	awsCfg := useMoto(t)
-	p, err := faultproxy.Start(motoServer(t), cfg)
+	p, err := faultproxy.Start(motoServer.Endpoint(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

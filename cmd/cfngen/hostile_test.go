@@ -180,10 +180,7 @@ echo {{.Nope}}`)
 // TestHostileFlags: bad flags get one named error, exit code 2, and no
 // AWS call.
 func TestHostileFlags(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
+	checkBadFlags(t, []badFlags{
 		{[]string{"deploy", "--bogus"}, `flag provided but not defined: -bogus`},
 		{[]string{"deploy", "--stack-name"}, `flag needs an argument: -stack-name`},
 		{[]string{"deploy", "--param"}, `flag needs an argument: -param`},
@@ -195,7 +192,7 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"deploy", "--param", "Size=1"}, `--param Size: the template has no such parameter`},
 		{[]string{"deploy", "--tag", "team"}, `"team": want KEY=VALUE`},
 		{[]string{"deploy", "--tag", "aws:x=y"}, `--tag aws:x: the aws: prefix is reserved`},
-		{[]string{"deploy", "--tag", strings.Repeat("k", 129) + "=v"}, `a key is at most 128 characters`},
+		{[]string{"deploy", "--tag", strings.Repeat("k", 129) + "=v"}, `: a tag key is 1 to 128 characters`},
 		{[]string{"deploy", "--stack-name", "web_1"}, `--stack-name: stack name "web_1" must start with a letter and hold only letters, digits and hyphens`},
 		{[]string{"deploy", "--stack-name", "a" + strings.Repeat("b", 128)}, `--stack-name: stack name is 129 characters; the limit is 128`},
 		{[]string{"deploy", "--timeout", "-1m"}, `--timeout -1m0s: want a positive duration`},
@@ -211,7 +208,19 @@ func TestHostileFlags(t *testing.T) {
 		{[]string{"synth", "--format", "toml"}, `--format "toml": want yaml or json`},
 		{[]string{"graph", "--format", "png"}, `--format "png": want dot, svg or mermaid`},
 		{[]string{"nope"}, `unknown command "nope"`},
-	}
+	})
+}
+
+// badFlags is a command line and part of the one error it gets.
+type badFlags struct {
+	args []string
+	want string
+}
+
+// checkBadFlags runs each command line against a fake AWS: exit 2, no
+// AWS call, nothing on stdout, and the error.
+func checkBadFlags(t *testing.T, cases []badFlags) {
+	t.Helper()
 	for _, tc := range cases {
 		code, stdout, stderr, connected, calls := runFake(t, tc.args...)
 		if code != 2 || connected || calls > 0 || stdout != "" {

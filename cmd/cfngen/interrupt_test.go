@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
-	"github.com/cfngen/cfngen/internal/faultproxy"
+	"github.com/cfngen/cfngen/internal/testkit/faultproxy"
 )
 
 // moto executes a change set synchronously, so a stack is never seen in

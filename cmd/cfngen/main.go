@@ -5,8 +5,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -33,13 +35,31 @@ func interrupts(cancel func()) {
 	os.Exit(130)
 }
 
-// safeRun turns a panic in f into an error, so that a bug shows as one
-// line instead of a stack trace.
+// safeRun turns a panic in f into a *panicError, so that exitCode reports
+// the bug, with its stack trace, after the deferred clean-ups of f ran.
 func safeRun(ctx context.Context, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error: %v (please report it)", r)
+			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
 	return f()
+}
+
+// bugReports is where to report a bug in cfngen.
+const bugReports = "https://github.com/cfngen/cfngen/issues"
+
+// panicError is a panic that safeRun caught: a bug in cfngen.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("internal error: %v", e.value) }
+
+// report writes the error, the line that says it is a bug, and the trace.
+func (e *panicError) report(stderr io.Writer) {
+	fmt.Fprintf(stderr, "cfngen: error: %v\n", e)
+	fmt.Fprintf(stderr, "cfngen: this is a bug in cfngen; please report it at %s with the stack trace below\n", bugReports)
+	stderr.Write(e.stack)
 }

@@ -5,46 +5,24 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(withMoto{m}, map[string]func(){"cfngen": main})
 }
 
+// motoServer is the moto server of the tests that deploy, started on first use.
+var motoServer moto.Server
+
 // withMoto stops the moto server, if a test started one, after the tests.
 type withMoto struct{ m *testing.M }
 
-func (w withMoto) Run() int {
-	code := w.m.Run()
-	if motoStop != nil {
-		motoStop()
-	}
-	return code
-}
-
-var (
-	motoOnce     sync.Once
-	motoEndpoint string
-	motoStop     func()
-	motoErr      error
-)
-
-// motoServer returns the endpoint of the moto server, started on first use.
-func motoServer(t *testing.T) string {
-	t.Helper()
-	motoOnce.Do(func() { motoEndpoint, motoStop, motoErr = moto.Start() })
-	if motoErr != nil {
-		t.Fatal(motoErr)
-	}
-	return motoEndpoint
-}
+func (w withMoto) Run() int { return motoServer.Run(w.m) }
 
 // TestScripts runs the CLI scripts in testdata/script: what a user types,
 // what lands on stdout and stderr, and the exit codes.

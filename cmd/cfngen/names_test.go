@@ -41,7 +41,7 @@ func TestEmptyAndMalformedNames(t *testing.T) {
 	}{
 		{[]string{"--s3-bucket", ""}, `--s3-bucket is empty`},
 		{[]string{"--s3-bucket", "a..b"}, `--s3-bucket: "a..b" is not an S3 bucket name`},
-		{[]string{"--tag", "team="}, `--tag team: a value is 1 to 256 characters`},
+		{[]string{"--tag", "team="}, `--tag team: a tag value is 1 to 256 characters`},
 		{[]string{"--param", "InstanceType="}, `--param InstanceType: the value is empty`},
 		{[]string{"--param", "InstanceType=t3 small"}, `--param InstanceType: "t3 small" is not an instance type such as t3.micro`},
 	}
@@ -129,6 +129,7 @@ func TestNameFlagsCoverTheirFlags(t *testing.T) {
 	for _, add := range []func(*flag.FlagSet){
 		func(fs *flag.FlagSet) { addStackFlags(fs) },
 		func(fs *flag.FlagSet) { addTargetFlags(fs) },
+		func(fs *flag.FlagSet) { addSetFlags(fs) },
 		func(fs *flag.FlagSet) { addAWSFlags(fs) },
 	} {
 		fs := newFlags("x")

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/cfngen/cfngen/deploy"
-	"github.com/cfngen/cfngen/internal/faultproxy"
+	"github.com/cfngen/cfngen/internal/testkit/faultproxy"
 )
 
 // TestPreflightOnMoto deploys, against moto through a proxy that logs

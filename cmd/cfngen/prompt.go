@@ -6,7 +6,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cfngen/cfngen/deploy"
 )
+
+// prompter returns the prompter of a terminal, or nil without one: then
+// nothing waits for an answer.
+func (e *env) prompter() deploy.Prompter {
+	if !e.terminal {
+		return nil
+	}
+	return &prompter{in: e.stdin, out: e.stderr}
+}
 
 // prompter asks on the terminal: the question on stderr, the answer from
 // stdin. An interrupt while it waits ends the wait.

@@ -41,6 +41,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -53,8 +54,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -501,7 +503,7 @@ func TestREADMEPromises(t *testing.T) {
 		t.Fatal("the README no longer states the ceiling of instances.count (the config example and the Auto Scaling paragraph)")
 	}
 	ceiling, _ := strconv.Atoi(m[1])
-	if prose[2] != m[1] || prose[1] != strconv.Itoa(template.MaxResources-ceiling) {
+	if prose[2] != m[1] || prose[1] != strconv.Itoa(cfnrules.MaxResources-ceiling) {
 		t.Errorf("the README's ceilings disagree: %q, %q", m[0], prose[0])
 	}
 	c := config.Default()
@@ -519,21 +521,45 @@ func TestREADMEPromises(t *testing.T) {
 		t.Errorf("the README does not say %q", want)
 	}
 
-	// make golden is what the Makefile runs.
+	// make golden is what the Makefile runs, and runs every package with
+	// golden files: those whose tests define -update.
 	out, err := exec.Command("make", "--no-print-directory", "-n", "-C", "../..", "golden").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	recipe, ok := strings.CutPrefix(strings.TrimSpace(string(out)), "scripts/with-moto ")
-	if !ok || !regexp.MustCompile(`(?m)^make golden .*`+regexp.QuoteMeta(recipe)+`, with a moto server`).MatchString(text) {
+	recipe := strings.TrimSpace(string(out))
+	if !regexp.MustCompile(`(?m)^make golden .*: ` + regexp.QuoteMeta(recipe) + `;`).MatchString(text) {
 		t.Errorf("the README's make golden line does not say what make golden runs: %s", out)
+	}
+	updateFlag := regexp.MustCompile(`flag\.Bool\("update"`)
+	err = filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && path != "../.." && strings.HasPrefix(d.Name(), "."):
+			return filepath.SkipDir // .git
+		case d.IsDir() || !strings.HasSuffix(path, "_test.go"):
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		pkg := "./" + filepath.ToSlash(filepath.Dir(strings.TrimPrefix(path, "../../")))
+		if updateFlag.Match(src) && !slices.Contains(strings.Fields(recipe), pkg) {
+			t.Errorf("%s defines -update, but make golden does not test %s: %s", path, pkg, recipe)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	// The layout names every folder.
 	_, layout, _ := strings.Cut(text, "\nLayout: ")
 	layout, _, _ = strings.Cut(layout, "\n\n")
 	var folders []string
-	for _, parent := range []string{"", "internal"} {
+	for _, parent := range []string{"", "internal", "internal/testkit"} {
 		entries, err := os.ReadDir(filepath.Join("../..", parent))
 		if err != nil {
 			t.Fatal(err)
@@ -547,7 +573,7 @@ func TestREADMEPromises(t *testing.T) {
 	}
 	for _, f := range folders {
 		if f == "internal" {
-			continue
+			continue // its folders are named one by one
 		}
 		name := f
 		if f == "cmd" {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/template"
 )
 
 const usage = `cfngen generates the CloudFormation template of a highly available web
@@ -219,6 +220,11 @@ func exitCode(stderr io.Writer, err error) int {
 	if errors.As(err, &closed) {
 		return 141
 	}
+	var bug *panicError
+	if errors.As(err, &bug) {
+		bug.report(stderr)
+		return 1
+	}
 	var ex *explained
 	errors.As(err, &ex)
 	if errors.Is(err, context.Canceled) {
@@ -230,13 +236,14 @@ func exitCode(stderr io.Writer, err error) int {
 	ex.print(stderr)
 	var ue *usageError
 	var ce *config.Error
+	var te *template.Error
 	switch {
 	case errors.As(err, &ue):
 		if ue.hint != "" {
 			fmt.Fprintf(stderr, "cfngen: hint: %s\n", ue.hint)
 		}
 		return 2
-	case errors.As(err, &ce):
+	case errors.As(err, &ce), errors.As(err, &te):
 		return 2
 	}
 	return 1
@@ -258,8 +265,7 @@ func (e *explained) print(stderr io.Writer) {
 // loadConfig reads the config file, or returns the default when path is empty.
 func loadConfig(path string) (*config.Config, error) {
 	if path == "" {
-		c := config.Default()
-		return c, c.Validate()
+		return config.Default(), nil
 	}
 	return config.Load(path)
 }

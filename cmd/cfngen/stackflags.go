@@ -9,38 +9,31 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/deploy"
-	"github.com/cfngen/cfngen/template"
-)
-
-// maxStackTags is CloudFormation's limit on stack tags.
-const maxStackTags = 50
-
-var (
-	bucketName  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	regionName  = regexp.MustCompile(`^[a-z]{2,}(-[a-z]+)+-[0-9]{1,2}$`)
-	profileName = regexp.MustCompile(`^[^\x00-\x20\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\x00-\x20\x7f\[\]])?$`)
 )
 
 // nameFlags check, by flag name, the values of the flags that name
 // something in AWS; parse runs the check of every such flag given. A new
 // flag that names a stack set or a change set adds its check here.
 var nameFlags = map[string]func(string) error{
-	"stack-name": config.ValidStackName,
-	"s3-bucket":  match(bucketName, "not an S3 bucket name", ".."),
-	"region":     match(regionName, "not an AWS region such as us-east-1", ""),
-	"profile":    match(profileName, "not a profile name", ""),
+	"stack-name":     cfnrules.ValidStackName,
+	"stack-set-name": cfnrules.ValidStackSetName,
+	"s3-bucket":      cfnrules.ValidBucketName,
+	"region":         cfnrules.ValidRegion,
+	"profile":        validProfile,
 }
 
-// match returns a check that a value matches re and does not hold bad.
-func match(re *regexp.Regexp, reason, bad string) func(string) error {
-	return func(s string) error {
-		if !re.MatchString(s) || bad != "" && strings.Contains(s, bad) {
-			return fmt.Errorf("%q is %s", s, reason)
-		}
-		return nil
+var profileName = regexp.MustCompile(`^[^\x00-\x20\x7f\[\]]([^\x00-\x1f\x7f\[\]]*[^\x00-\x20\x7f\[\]])?$`)
+
+// validProfile reports why s cannot name a profile of the shared AWS
+// config files.
+func validProfile(s string) error {
+	if !profileName.MatchString(s) {
+		return fmt.Errorf("%q is not a profile name", s)
 	}
+	return nil
 }
 
 // kvFlag collects repeated KEY=VALUE flags.
@@ -95,7 +88,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 		// The stack deployed, and .StackName in the user data.
 		cfg.StackName = f.stackName
 	}
-	st, body, sum, err := build(cfg, *f.config, "yaml")
+	st, body, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return deploy.Input{}, err
 	}
@@ -113,22 +106,17 @@ func (f *stackFlags) input() (deploy.Input, error) {
 			}
 		}
 	}
-	if len(f.tags.m) > maxStackTags {
-		return deploy.Input{}, usageErrorf("--tag: %d tags; CloudFormation takes at most %d", len(f.tags.m), maxStackTags)
+	if len(f.tags.m) > cfnrules.MaxTags {
+		return deploy.Input{}, usageErrorf("--tag: %d tags; CloudFormation takes at most %d", len(f.tags.m), cfnrules.MaxTags)
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.tags.m)) {
-		switch v := f.tags.m[k]; {
-		case len(k) > 128:
-			return deploy.Input{}, usageErrorf("--tag %s: a key is at most 128 characters", k)
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			return deploy.Input{}, usageErrorf("--tag %s: the aws: prefix is reserved for AWS", k)
-		case v == "" || len(v) > 256:
-			return deploy.Input{}, usageErrorf("--tag %s: a value is 1 to 256 characters", k)
+		if err := cfnrules.ValidTag(k, f.tags.m[k]); err != nil {
+			return deploy.Input{}, usageErrorf("--tag %s: %v", k, err)
 		}
 	}
 	if sum.NeedsS3() && f.s3Bucket == "" {
 		return deploy.Input{}, &usageError{
-			msg:  fmt.Sprintf("the template is %d bytes, over the %d that CloudFormation takes inline", sum.Bytes, template.MaxBody),
+			msg:  fmt.Sprintf("the template is %d bytes, over the %d that CloudFormation takes inline", sum.Bytes, cfnrules.MaxTemplateBody),
 			hint: "pass --s3-bucket BUCKET to upload it first",
 		}
 	}
@@ -155,12 +143,16 @@ func addTargetFlags(fs *flag.FlagSet) *targetFlags {
 }
 
 // stack returns the stack name: --stack-name, else the config's stackName.
-// parse refused an empty --stack-name, so empty means not given.
-func (t *targetFlags) stack() (string, error) {
-	if t.name != "" {
-		return t.name, nil
+func (t *targetFlags) stack() (string, error) { return nameOrConfig(t.name, *t.config) }
+
+// nameOrConfig returns name, the value of a flag that parse checked, or,
+// when the flag was not given (parse refuses an empty value), the
+// stackName of the config at path.
+func nameOrConfig(name, path string) (string, error) {
+	if name != "" {
+		return name, nil
 	}
-	cfg, err := loadConfig(*t.config)
+	cfg, err := loadConfig(path)
 	if err != nil {
 		return "", err
 	}

@@ -66,10 +66,9 @@ func (l *listFlag) Set(s string) error {
 // setFlags are the flags of every stackset command: which stack set, and
 // as whom.
 type setFlags struct {
-	config   *string
-	name     string
-	asAdmin  bool
-	explicit map[string]bool // flags given on the command line
+	config  *string
+	name    string
+	asAdmin bool
 }
 
 func addSetFlags(fs *flag.FlagSet) *setFlags {
@@ -79,35 +78,9 @@ func addSetFlags(fs *flag.FlagSet) *setFlags {
 	return f
 }
 
-// check refuses flags given an empty value, and checks the stack set
-// name; it returns the name.
-func (f *setFlags) check(fs *flag.FlagSet) (string, error) {
-	f.explicit = map[string]bool{}
-	var err error
-	fs.Visit(func(fl *flag.Flag) {
-		f.explicit[fl.Name] = true
-		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-			return
-		}
-		if fl.Value.String() == "" && err == nil {
-			err = usageErrorf("--%s: empty value", fl.Name)
-		}
-	})
-	if err != nil {
-		return "", err
-	}
-	if f.name != "" {
-		if err := stackset.ValidName(f.name); err != nil {
-			return "", usageErrorf("--stack-set-name: %v", err)
-		}
-		return f.name, nil
-	}
-	cfg, err := loadConfig(*f.config)
-	if err != nil {
-		return "", err
-	}
-	return cfg.StackName, nil
-}
+// stackSet returns the stack set name: --stack-set-name, else the
+// config's stackName.
+func (f *setFlags) stackSet() (string, error) { return nameOrConfig(f.name, *f.config) }
 
 // flagOf names the flag of each Input field, for errors about them.
 var flagOf = map[string]string{
@@ -138,18 +111,15 @@ func asUsage(err error) error {
 
 // stackSets returns a Manager for the command's streams and terminal.
 func (c *clients) stackSets(e *env) *stackset.Manager {
-	m := &stackset.Manager{
+	return &stackset.Manager{
 		CFN:      c.sets,
 		EC2:      c.zones,
 		Out:      e.stdout,
 		Log:      e.stderr,
 		Terminal: e.terminal,
-		Color:    e.terminal && e.getenv("NO_COLOR") == "",
+		Color:    e.color(),
+		Prompt:   e.prompter(),
 	}
-	if e.terminal {
-		m.Prompt = &prompter{in: e.stdin, out: e.stderr}
-	}
-	return m
 }
 
 // stacksetExit turns the outcomes of the stackset commands into exit codes

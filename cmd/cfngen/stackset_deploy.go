@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/stackset"
-	"github.com/cfngen/cfngen/template"
 )
 
 const stacksetDeployUsage = `usage: cfngen stackset deploy [-c FILE] [--stack-set-name NAME] --regions R1,R2,...
@@ -55,7 +55,7 @@ func stacksetDeploy(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, stacksetDeployUsage, args); err != nil {
 		return err
 	}
-	name, err := sf.check(fs)
+	name, err := sf.stackSet()
 	if err != nil {
 		return err
 	}
@@ -97,12 +97,12 @@ func stacksetDeploy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, sum, err := build(cfg, *sf.config, "yaml")
+	_, body, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return err
 	}
 	if sum.NeedsS3() {
-		return usageErrorf("the template is %d bytes, over the %d that a stack set takes inline (cfngen stackset does not upload templates to S3)", sum.Bytes, template.MaxBody)
+		return usageErrorf("the template is %d bytes, over the %d that a stack set takes inline (cfngen stackset does not upload templates to S3)", sum.Bytes, cfnrules.MaxTemplateBody)
 	}
 	in.Template, in.MinZones = body, cfg.VPC.AZCount
 

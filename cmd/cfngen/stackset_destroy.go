@@ -27,7 +27,7 @@ func stacksetDestroy(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, stacksetDestroyUsage, args); err != nil {
 		return err
 	}
-	name, err := sf.check(fs)
+	name, err := sf.stackSet()
 	if err != nil {
 		return err
 	}

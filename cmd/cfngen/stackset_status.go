@@ -24,7 +24,7 @@ func stacksetStatus(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, stacksetStatusUsage, args); err != nil {
 		return err
 	}
-	name, err := sf.check(fs)
+	name, err := sf.stackSet()
 	if err != nil {
 		return err
 	}

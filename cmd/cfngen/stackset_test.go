@@ -22,17 +22,14 @@ import (
 // AWS call.
 func TestStacksetHostileFlags(t *testing.T) {
 	ou, acct := "ou-ab12-cdef3456", "111111111111"
-	cases := []struct {
-		args []string
-		want string
-	}{
+	checkBadFlags(t, []badFlags{
 		{[]string{"stackset"}, `stackset: name a command: deploy, status or destroy`},
 		{[]string{"stackset", "apply"}, `stackset: unknown command "apply"`},
 		{[]string{"stackset", "deploy", "--org-units", ou}, `--regions: name the regions to deploy to`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1"}, `name the targets: --org-units OU,... or --accounts ID,...`},
 		{[]string{"stackset", "deploy", "--regions", "", "--org-units", ou}, `invalid value "" for flag -regions: "": an item of the list is empty`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1,,eu-west-1", "--org-units", ou}, `an item of the list is empty`},
-		{[]string{"stackset", "deploy", "--regions", "mars-north-1a", "--org-units", ou}, `--regions: "mars-north-1a" is not a region name such as us-east-1`},
+		{[]string{"stackset", "deploy", "--regions", "mars-north-1a", "--org-units", ou}, `--regions: "mars-north-1a" is not an AWS region such as us-east-1`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1,us-east-1", "--org-units", ou}, `--regions: us-east-1 is given twice`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1", "--accounts", "12345"}, `--accounts: "12345" is not an account ID (12 digits)`},
 		{[]string{"stackset", "deploy", "--regions", "us-east-1", "--accounts", "1111111111111"}, `--accounts: "1111111111111" is not an account ID`},
@@ -62,16 +59,7 @@ func TestStacksetHostileFlags(t *testing.T) {
 		{[]string{"stackset", "status", "--stack-set-name", ""}, `--stack-set-name is empty`},
 		{[]string{"stackset", "destroy", "--stack-set-name", "9web"}, `--stack-set-name: stack set name "9web" must start with a letter`},
 		{[]string{"stackset", "destroy", "--stack-set-name", strings.Repeat("w", 129)}, `--stack-set-name: stack set name is 129 characters; the limit is 128`},
-	}
-	for _, tc := range cases {
-		code, stdout, stderr, connected, calls := runFake(t, tc.args...)
-		if code != 2 || connected || calls > 0 || stdout != "" {
-			t.Errorf("%q: exit %d, AWS reached %v (%d calls), stdout %q; want exit 2, no AWS, no stdout", tc.args, code, connected, calls, stdout)
-		}
-		if !strings.HasPrefix(stderr, "cfngen: error: ") || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%q: stderr %q does not say %q", tc.args, stderr, tc.want)
-		}
-	}
+	})
 }
 
 // fakeSets answers like StackSets for a new stack set whose operation

@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
-	"github.com/cfngen/cfngen/internal/diff"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -47,12 +49,12 @@ func synth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, sum, err := build(cfg, *cfgPath, *format)
+	_, body, sum, err := build(cfg, *format)
 	if err != nil {
 		return err
 	}
 	if sum.NeedsS3() {
-		fmt.Fprintf(e.stderr, "cfngen: note: the template is %d bytes, over the %d that CloudFormation takes inline; deploy it with an S3 bucket (cfngen deploy --s3-bucket, aws cloudformation deploy --s3-bucket)\n", sum.Bytes, template.MaxBody)
+		fmt.Fprintf(e.stderr, "cfngen: note: the template is %d bytes, over the %d that CloudFormation takes inline; deploy it with an S3 bucket (cfngen deploy --s3-bucket, aws cloudformation deploy --s3-bucket)\n", sum.Bytes, cfnrules.MaxTemplateBody)
 	}
 	switch {
 	case *check != "":
@@ -63,7 +65,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 		if bytes.Equal(want, body) {
 			return nil
 		}
-		e.stdout.Write(diff.Unified(*check, "cfngen", want, body))
+		e.stdout.Write(diff.Diff(*check, want, "cfngen", body))
 		return &exitError{code: 1, msg: fmt.Sprintf("%s differs from the generated template; regenerate it with: cfngen%s > %s", *check, flagText(*cfgPath, *format), *check)}
 	case *out != "":
 		if err := writeFile(*out, body); err != nil {
@@ -79,18 +81,8 @@ func synth(ctx context.Context, e *env, args []string) error {
 }
 
 // build builds the template and writes it in the format, after the
-// offline checks. Config errors name cfgPath, the file they come from, and
-// the line of their key.
-func build(cfg *config.Config, cfgPath, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
-	defer func() {
-		var ce *config.Error
-		if errors.As(err, &ce) && ce.File == "" {
-			ce.File = cfgPath
-			if ce.Line == 0 {
-				ce.Line = cfg.Line(ce.Key)
-			}
-		}
-	}()
+// offline checks.
+func build(cfg *config.Config, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
 	if st, err = template.Build(cfg); err != nil {
 		return nil, nil, sum, err
 	}

@@ -10,3 +10,7 @@ func isTerminal(f any) bool {
 	}
 	return false
 }
+
+// color reports whether progress may use colour: on a terminal, unless
+// NO_COLOR is set.
+func (e *env) color() bool { return e.terminal && e.getenv("NO_COLOR") == "" }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/deploy"
-	"github.com/cfngen/cfngen/template"
 )
 
 const validateUsage = `usage: cfngen validate [-c FILE] [--online [flags]]
@@ -43,13 +43,13 @@ func validate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, sum, err := build(cfg, *cfgPath, "yaml")
+	_, body, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ok: %s\n", sum)
 	if sum.NeedsS3() {
-		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", template.MaxBody)
+		fmt.Fprintf(e.stderr, "cfngen: note: over %d bytes: deploying needs an S3 bucket (--s3-bucket)\n", cfnrules.MaxTemplateBody)
 	}
 	validateNotes(e, cfg)
 	if !*online {

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
-
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 // TestDecodeHelpers: goformation's encoded helpers become short forms, and

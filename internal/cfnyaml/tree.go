@@ -17,6 +17,20 @@ func intrinsic(key string) bool {
 	return key == "Ref" || key == "Condition" || strings.HasPrefix(key, "Fn::")
 }
 
+// longKey returns the long-form key of a short-form tag: Ref for !Ref,
+// Condition for !Condition, Fn::Sub for !Sub; ok is false for a tag that
+// is not one (none, or a YAML tag such as !!str).
+func longKey(tag string) (key string, ok bool) {
+	name, ok := strings.CutPrefix(tag, "!")
+	switch {
+	case !ok || strings.HasPrefix(name, "!"):
+		return "", false
+	case name == "Ref" || name == "Condition":
+		return name, true
+	}
+	return "Fn::" + name, true
+}
+
 // Decode builds a long-form tree from JSON as goformation marshals it: key
 // order is kept, and the base64-encoded strings that goformation's helpers
 // (cloudformation.Ref, GetAtt, Sub, ...) return are expanded into the
@@ -150,22 +164,16 @@ func longForm(n *yaml.Node) (*yaml.Node, error) {
 		}
 		out.Content = append(out.Content, lc)
 	}
-	if !strings.HasPrefix(n.Tag, "!") || strings.HasPrefix(n.Tag, "!!") {
+	key, ok := longKey(n.Tag)
+	if !ok {
 		return out, nil
 	}
-	name := strings.TrimPrefix(n.Tag, "!")
-	key := "Fn::" + name
-	switch name {
-	case "Ref", "Condition":
-		key = name
-	case "GetAtt":
-		if out.Kind == yaml.ScalarNode {
-			res, attr, ok := strings.Cut(out.Value, ".")
-			if !ok {
-				return nil, fmt.Errorf("cfnyaml: line %d: !GetAtt %q: want Resource.Attribute", n.Line, out.Value)
-			}
-			out = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{Str(res), Str(attr)}}
+	if key == "Fn::GetAtt" && out.Kind == yaml.ScalarNode {
+		res, attr, ok := strings.Cut(out.Value, ".")
+		if !ok {
+			return nil, fmt.Errorf("cfnyaml: line %d: !GetAtt %q: want Resource.Attribute", n.Line, out.Value)
 		}
+		out = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{Str(res), Str(attr)}}
 	}
 	switch out.Kind {
 	case yaml.ScalarNode:

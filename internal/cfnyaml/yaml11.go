@@ -158,19 +158,13 @@ func read11(n *yaml.Node) (any, error) {
 	default:
 		return nil, fmt.Errorf("line %d: unexpected node", n.Line)
 	}
-	if !strings.HasPrefix(n.Tag, "!") || strings.HasPrefix(n.Tag, "!!") {
+	key, ok := longKey(n.Tag)
+	if !ok {
 		return v, nil
 	}
-	name := strings.TrimPrefix(n.Tag, "!")
-	key := "Fn::" + name
-	switch name {
-	case "Ref", "Condition":
-		key = name
-	case "GetAtt":
-		if s, ok := v.(string); ok {
-			res, attr, _ := strings.Cut(s, ".")
-			v = []any{res, attr}
-		}
+	if s, ok := v.(string); ok && key == "Fn::GetAtt" {
+		res, attr, _ := strings.Cut(s, ".")
+		v = []any{res, attr}
 	}
 	return map[string]any{key: v}, nil
 }

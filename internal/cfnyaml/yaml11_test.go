@@ -8,7 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	. "github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/pyyaml"
+	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
 )
 
 func TestResolve11(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 func TestPolicy(t *testing.T) {

@@ -17,6 +17,8 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -68,6 +70,48 @@ func Start() (endpoint string, stop func(), err error) {
 		return "", nil, err
 	}
 	return endpoint, stop, nil
+}
+
+// Server is the moto server the tests of one package share. It starts on
+// first use, so that a run of tests that need none (such as make golden)
+// starts none; TestMain stops it after the tests.
+type Server struct {
+	once     sync.Once
+	endpoint string
+	stop     func()
+	err      error
+}
+
+// Endpoint returns the server's endpoint, starting it on the first call;
+// the test fails when it cannot.
+func (s *Server) Endpoint(t testing.TB) string {
+	t.Helper()
+	s.once.Do(func() { s.endpoint, s.stop, s.err = Start() })
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	return s.endpoint
+}
+
+// Config returns an AWS configuration for the server, as [Config] does,
+// starting the server on the first call; the test fails when it cannot.
+func (s *Server) Config(t testing.TB) aws.Config {
+	t.Helper()
+	cfg, err := Config(context.Background(), s.Endpoint(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// Run runs the tests of m, then stops the server if one of them started
+// it, and returns m's exit code: TestMain calls os.Exit(server.Run(m)).
+func (s *Server) Run(m interface{ Run() int }) int {
+	code := m.Run()
+	if s.stop != nil {
+		s.stop()
+	}
+	return code
 }
 
 func freePort() (int, error) {

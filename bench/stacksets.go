@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cfngen/cfngen/internal/moto"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
 // stackSetRegions are the regions of the stack set benchmark.

@@ -19,8 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/smithy-go"
-
-	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
 
 // TestPlanIsDeterministic: the same seed gives the same faults, another seed

@@ -1,4 +1,4 @@
-// Benchtool times whole cfngen processes, which the Go benchmarks of
+// Bench times whole cfngen processes, which the Go benchmarks of
 // package template cannot: it builds cfngen once, runs it many times per
 // config in bench/, and prints Markdown tables of wall time, peak memory
 // (the child's max RSS), template size and resource count. Then it times
@@ -9,7 +9,7 @@
 //
 // Run it from the repository root, as make bench does:
 //
-//	scripts/with-moto go run ./internal/benchtool
+//	scripts/with-moto go run ./bench
 //
 // Without CFNGEN_MOTO_ENDPOINT it starts moto_server itself; -deploy=false
 // skips the deploys.
@@ -31,7 +31,7 @@ import (
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
 
-// configs are the stacks benchtool runs, named as the sub-benchmarks of
+// configs are the stacks bench runs, named as the sub-benchmarks of
 // template.BenchmarkSynth; the built-in stack has no file.
 var configs = []struct{ name, file string }{
 	{"default", ""},
@@ -52,18 +52,18 @@ func main() {
 	setRuns := flag.Int("stackset-runs", 5, "timed stack set deploys, and as many rounds of single deploys")
 	flag.Parse()
 	if *runs < 1 || *warmups < 1 || *deployRuns < 1 || *setRuns < 1 {
-		fmt.Fprintln(os.Stderr, "benchtool: -runs, -warmup, -deploy-runs and -stackset-runs must be at least 1")
+		fmt.Fprintln(os.Stderr, "bench: -runs, -warmup, -deploy-runs and -stackset-runs must be at least 1")
 		os.Exit(2)
 	}
 	if err := run(*runs, *warmups, *deployRuns, *setRuns, *deploy); err != nil {
-		fmt.Fprintln(os.Stderr, "benchtool: error:", err)
+		fmt.Fprintln(os.Stderr, "bench: error:", err)
 		os.Exit(1)
 	}
 }
 
 func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
 	if _, err := os.Stat("bench"); err != nil {
-		return fmt.Errorf("%w; run benchtool from the repository root", err)
+		return fmt.Errorf("%w; run bench from the repository root", err)
 	}
 	dir, err := os.MkdirTemp("", "cfngen-bench-")
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cfngen/cfngen/internal/moto"
-	"github.com/cfngen/cfngen/template"
+	"github.com/cfngen/cfngen/cfnrules"
+	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
 // stackArg stands for the stack name in a deploy command; every run gets
@@ -54,7 +54,7 @@ func deploys(bin, dir string, templates map[string][]byte, runs int) error {
 	bucket := fmt.Sprintf("cfngen-bench-%d", time.Now().UnixNano())
 	madeBucket := false
 	for i, c := range cmds {
-		if len(templates[c.config]) <= template.MaxBody {
+		if len(templates[c.config]) <= cfnrules.MaxTemplateBody {
 			continue
 		}
 		if !madeBucket {
