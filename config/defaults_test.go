@@ -2,27 +2,30 @@ package config
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
 // TestDefaultsFilled: what a file leaves out of an Auto Scaling group and
 // a created access-log bucket takes its default, and what it sets stays.
+// A desired size left out stays unset: an update then keeps the size the
+// group has scaled to.
 func TestDefaultsFilled(t *testing.T) {
 	c, err := Parse([]byte("instances: {autoScaling: {min: 2, max: 6}}\nloadBalancer: {createAccessLogsBucket: true}"), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := *c.Instances.AutoScaling, (AutoScaling{Min: 2, Max: 6, Desired: 2, TargetCPUPercent: 50, GracePeriodSeconds: 300}); got != want {
+	if got, want := *c.Instances.AutoScaling, (AutoScaling{Min: 2, Max: 6, TargetCPUPercent: 50, GracePeriodSeconds: 300}); got != want {
 		t.Errorf("autoScaling %+v, want %+v", got, want)
 	}
 	if c.LoadBalancer.AccessLogsDays != 90 {
 		t.Errorf("accessLogsDays %d, want 90", c.LoadBalancer.AccessLogsDays)
 	}
-	c, err = Parse([]byte("instances: {autoScaling: {min: 2, max: 6, desired: 3, targetRequestsPerTarget: 100, gracePeriodSeconds: 0}}"), ".")
+	c, err = Parse([]byte("instances: {autoScaling: {min: 2, max: 6, desired: 3, targetRequestsPerTarget: 100, gracePeriodSeconds: 120}}"), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := *c.Instances.AutoScaling, (AutoScaling{Min: 2, Max: 6, Desired: 3, TargetRequestsPerTarget: 100}); got != want {
+	if got, want := *c.Instances.AutoScaling, (AutoScaling{Min: 2, Max: 6, Desired: 3, TargetRequestsPerTarget: 100, GracePeriodSeconds: 120}); got != want {
 		t.Errorf("autoScaling %+v, want %+v", got, want)
 	}
 }
@@ -54,11 +57,11 @@ func TestValidateChangesNothing(t *testing.T) {
 
 	c := Default()
 	c.Instances.AutoScaling = &AutoScaling{Min: 2, Max: 6, TargetCPUPercent: 50}
-	if err := c.Validate(); err == nil || err.Error() != "instances.autoScaling.desired: 0 is outside min (2) to max (6)" {
-		t.Errorf("desired left zero: %v", err)
+	if err := c.Validate(); err == nil || !strings.HasPrefix(err.Error(), "instances.autoScaling.gracePeriodSeconds: 0 is outside 120 to 7200") {
+		t.Errorf("grace period left zero: %v", err)
 	}
-	if c.Instances.AutoScaling.Desired != 0 {
-		t.Errorf("Validate set desired to %d", c.Instances.AutoScaling.Desired)
+	if as := c.Instances.AutoScaling; as.GracePeriodSeconds != 0 || as.Desired != 0 {
+		t.Errorf("Validate filled in %+v", *as)
 	}
 	c.Instances.AutoScaling = &AutoScaling{Min: 2, Max: 6, Desired: 2}
 	if err := c.Validate(); err == nil || err.Error() != "instances.autoScaling: set targetCpuPercent or targetRequestsPerTarget" {

@@ -16,7 +16,7 @@ func ExampleLoad() {
 	as := c.Instances.AutoScaling
 	fmt.Println(c.StackName, c.VPC.AZCount, "AZs,", c.VPC.NATGateways, "NAT gateway")
 	fmt.Println(c.Instances.Type, c.ImageID())
-	fmt.Printf("%d to %d instances, %d at first, tracking %d%% CPU\n", as.Min, as.Max, as.Desired, as.TargetCPUPercent)
+	fmt.Printf("%d to %d instances, %d at first, tracking %d%% CPU\n", as.Min, as.Max, as.InService(), as.TargetCPUPercent)
 	fmt.Println(c.Tags)
 	// Output:
 	// web-prod 3 AZs, 1 NAT gateway
