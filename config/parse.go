@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -54,6 +53,11 @@ func errorf(n *yaml.Node, key, format string, args ...any) *Error {
 
 // Load reads the config file at path over the default and checks it.
 func Load(path string) (*Config, error) {
+	return LoadFiles(path)
+}
+
+// readFile reads a config file, within MaxFileBytes.
+func readFile(path string) ([]byte, error) {
 	fail := func(reason string) error { return &Error{File: path, Reason: reason} }
 	f, err := os.Open(path)
 	if err != nil {
@@ -73,12 +77,7 @@ func Load(path string) (*Config, error) {
 	if len(data) > MaxFileBytes {
 		return nil, fail(fmt.Sprintf("larger than %d KiB; a config is a few lines of YAML", MaxFileBytes>>10))
 	}
-	c, err := Parse(data, filepath.Dir(path))
-	var ce *Error
-	if errors.As(err, &ce) {
-		ce.File = path
-	}
-	return c, err
+	return data, nil
 }
 
 // Parse reads a config from YAML over the default and checks it. dir is
@@ -86,6 +85,26 @@ func Load(path string) (*Config, error) {
 func Parse(data []byte, dir string) (*Config, error) {
 	c := Default()
 	c.Dir = dir
+	top, err := parseDoc(data)
+	if err != nil {
+		return nil, err
+	}
+	if top == nil {
+		return c, c.Validate() // an empty file: the default
+	}
+	c.node = top
+	if err := c.decode(c.node); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseDoc reads one YAML document and returns its top node, nil for an
+// empty one.
+func parseDoc(data []byte) (*yaml.Node, error) {
 	if len(data) > MaxFileBytes {
 		return nil, &Error{Reason: fmt.Sprintf("larger than %d KiB", MaxFileBytes>>10)}
 	}
@@ -102,19 +121,12 @@ func Parse(data []byte, dir string) (*Config, error) {
 		return nil, &Error{Line: next.Line, Reason: "holds more than one YAML document"}
 	}
 	if doc.Kind == 0 {
-		return c, c.Validate() // an empty file: the default
+		return nil, nil
 	}
 	if err := noAliases(&doc); err != nil {
 		return nil, err
 	}
-	c.node = doc.Content[0]
-	if err := c.decode(c.node); err != nil {
-		return nil, err
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return doc.Content[0], nil
 }
 
 func noAliases(n *yaml.Node) error {
@@ -301,6 +313,11 @@ func (c *Config) decode(n *yaml.Node) error {
 				"flowLogs":       boolean(&c.VPC.FlowLogs),
 				"flowLogsDays":   integer(&c.VPC.FlowLogsDays),
 				"endpoints":      strList(&c.VPC.Endpoints),
+
+				// an existing network instead (existing.go)
+				"id":               str(&c.VPC.ID),
+				"publicSubnetIds":  strList(&c.VPC.PublicSubnetIDs),
+				"privateSubnetIds": strList(&c.VPC.PrivateSubnetIDs),
 			})
 		},
 		"instances": func(v *yaml.Node, key string) error {
@@ -350,6 +367,11 @@ func (c *Config) decode(n *yaml.Node) error {
 				"deregistrationDelaySeconds": integer(&lb.DeregistrationDelaySeconds),
 				"createAccessLogsBucket":     boolean(&lb.CreateAccessLogsBucket),
 				"accessLogsDays":             integer(&lb.AccessLogsDays),
+
+				// a domain of your own (domain.go)
+				"domainName":     str(&lb.DomainName),
+				"hostedZoneId":   str(&lb.HostedZoneID),
+				"hostedZoneName": str(&lb.HostedZoneName),
 			})
 		},
 	})

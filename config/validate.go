@@ -67,7 +67,7 @@ func graviton(instanceType string) bool { return gravitonRE.MatchString(instance
 // Validate checks every value and returns the first problem as an
 // [*Error], with the line of its key when the config was read from a file.
 func (c *Config) Validate() error {
-	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags, c.checkServing} {
+	for _, check := range []func() *Error{c.checkStack, c.checkExistingVPC, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkDomain, c.checkTags, c.checkServing} {
 		if err := check(); err != nil {
 			if err.Line == 0 {
 				err.Line = c.Line(err.Key)
