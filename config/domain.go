@@ -10,7 +10,7 @@ var (
 	// domainRE: lower-case labels of letters, digits and inner hyphens, at
 	// least two, the last one starting with a letter.
 	domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	zoneIDRE = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	zoneIDRE = regexp.MustCompile(`^[A-Z0-9]{1,32}$`) // Route 53 documents only the length
 )
 
 // maxDomainName is the longest name DNS (and ACM) takes.

@@ -129,6 +129,7 @@ func TestDomainErrors(t *testing.T) {
 		{"zone name without name", "loadBalancer: {hostedZoneName: example.com}", "loadBalancer.hostedZoneName", "applies only with loadBalancer.domainName"},
 		{"both zones", "loadBalancer: {domainName: app.example.com, hostedZoneName: example.com" + zone + "}", "loadBalancer.hostedZoneName", "not both"},
 		{"bad zone id", "loadBalancer: {domainName: app.example.com, hostedZoneId: z123}", "loadBalancer.hostedZoneId", `"z123" is not a Route 53 hosted zone ID`},
+		{"long zone id", "loadBalancer: {domainName: app.example.com, hostedZoneId: Z123456789012345678901234567890123}", "loadBalancer.hostedZoneId", "not a Route 53 hosted zone ID"},
 		{"zone id path", "loadBalancer: {domainName: app.example.com, hostedZoneId: /hostedzone/Z123}", "loadBalancer.hostedZoneId", "without /hostedzone/: Z123"},
 		{"zone id with space", "loadBalancer: {domainName: app.example.com, hostedZoneId: 'Z12 3'}", "loadBalancer.hostedZoneId", "not a Route 53 hosted zone ID"},
 		{"upper case", "loadBalancer: {domainName: App.Example.com" + zone + "}", "loadBalancer.domainName", "lower case: app.example.com"},
