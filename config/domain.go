@@ -16,6 +16,17 @@ var (
 // maxDomainName is the longest name DNS (and ACM) takes.
 const maxDomainName = 253
 
+// ValidHostedZoneID reports why s is not a Route 53 hosted zone ID.
+func ValidHostedZoneID(s string) error {
+	if strings.HasPrefix(s, "/hostedzone/") {
+		return fmt.Errorf("write the ID without /hostedzone/: %s", clip(strings.TrimPrefix(s, "/hostedzone/")))
+	}
+	if !zoneIDRE.MatchString(s) {
+		return fmt.Errorf("%q is not a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ", clip(s))
+	}
+	return nil
+}
+
 // HTTPS reports whether the load balancer serves HTTPS: with a
 // certificate given, or for a domain, whose certificate the stack creates
 // when none is given.
@@ -51,10 +62,8 @@ func (c *Config) checkDomain() *Error {
 	case lb.HostedZoneID == "" && lb.HostedZoneName == "":
 		return bad(key+"domainName", "needs loadBalancer.hostedZoneId (or hostedZoneName): the public Route 53 hosted zone "+
 			"where the stack writes the name's alias record (and validates the certificate it creates)")
-	case lb.HostedZoneID != "" && strings.HasPrefix(lb.HostedZoneID, "/hostedzone/"):
-		return bad(key+"hostedZoneId", "write the ID without /hostedzone/: %s", clip(strings.TrimPrefix(lb.HostedZoneID, "/hostedzone/")))
-	case lb.HostedZoneID != "" && !zoneIDRE.MatchString(lb.HostedZoneID):
-		return bad(key+"hostedZoneId", "%q is not a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ", clip(lb.HostedZoneID))
+	case lb.HostedZoneID != "" && ValidHostedZoneID(lb.HostedZoneID) != nil:
+		return bad(key+"hostedZoneId", "%v", ValidHostedZoneID(lb.HostedZoneID))
 	case lb.HostedZoneName != "":
 		if reason := domainProblem(lb.HostedZoneName); reason != "" {
 			return bad(key+"hostedZoneName", "%s", reason)

@@ -18,6 +18,22 @@ var (
 // availability.
 const MinGivenSubnets = 2
 
+// ValidVPCID reports why s is not a VPC ID.
+func ValidVPCID(s string) error {
+	if !vpcIDRE.MatchString(s) {
+		return fmt.Errorf("%q is not a VPC ID (vpc- and 8 or 17 hex digits)", clip(s))
+	}
+	return nil
+}
+
+// ValidSubnetID reports why s is not a subnet ID.
+func ValidSubnetID(s string) error {
+	if !subnetIDRE.MatchString(s) {
+		return fmt.Errorf("%q is not a subnet ID (subnet- and 8 or 17 hex digits)", clip(s))
+	}
+	return nil
+}
+
 // ExistingVPC reports whether the stack goes into a VPC it does not
 // create (vpc.id).
 func (c *Config) ExistingVPC() bool { return c.VPC.ID != "" }
@@ -54,8 +70,8 @@ func (c *Config) checkExistingVPC() *Error {
 			return bad("vpc."+k.key, "does not apply to an existing VPC (vpc.id): %s; remove it", k.why)
 		}
 	}
-	if !vpcIDRE.MatchString(v.ID) {
-		return bad("vpc.id", "%q is not a VPC ID (vpc- and 8 or 17 hex digits)", clip(v.ID))
+	if err := ValidVPCID(v.ID); err != nil {
+		return bad("vpc.id", "%v", err)
 	}
 	seen := map[string]string{}
 	for _, l := range []struct {
@@ -70,8 +86,8 @@ func (c *Config) checkExistingVPC() *Error {
 		}
 		for i, id := range l.ids {
 			key := fmt.Sprintf("%s[%d]", l.key, i)
-			if !subnetIDRE.MatchString(id) {
-				return bad(key, "%q is not a subnet ID (subnet- and 8 or 17 hex digits)", clip(id))
+			if err := ValidSubnetID(id); err != nil {
+				return bad(key, "%v", err)
 			}
 			if other, dup := seen[id]; dup {
 				return bad(key, "%s is also %s; each subnet is given once: public (the load balancer's) or private (the instances')", id, other)

@@ -24,7 +24,7 @@ func diffAgainst(e *env, sf *stackFlags, file string, exitCode bool) error {
 	if err != nil {
 		return err
 	}
-	st, body, _, err := build(cfg, *sf.config, "yaml")
+	st, body, _, err := build(cfg, "yaml")
 	if err != nil {
 		return err
 	}

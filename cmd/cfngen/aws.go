@@ -15,8 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
@@ -99,6 +101,10 @@ type clients struct {
 
 	s3check preflight.S3API  // checks an access-log bucket
 	sts     preflight.STSAPI // tells the account
+
+	subnets preflight.SubnetsAPI      // EC2: an existing VPC's subnets
+	dns     preflight.ZonesAPI        // Route 53: a domain's hosted zone
+	certs   preflight.CertificatesAPI // ACM: a domain's given certificate
 }
 
 // connectAWS loads the AWS configuration and builds the clients; it is
@@ -153,6 +159,7 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 		o.UsePathStyle = f.endpoint != "" || cfg.BaseEndpoint != nil
 	})
 	c.s3, c.s3check, c.sts = s3c, s3c, sts.NewFromConfig(cfg)
+	c.subnets, c.dns, c.certs = ec2.NewFromConfig(cfg), route53.NewFromConfig(cfg), acm.NewFromConfig(cfg)
 	return c, nil
 }
 

@@ -75,6 +75,9 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 	if err := checkAccessLogs(ctx, e, c, *sf.config, in.StackName); err != nil {
 		return err
 	}
+	if err := checkGiven(ctx, e, c, *sf.config, &in); err != nil {
+		return err
+	}
 	res, err := pf.deployer(c.deployer(e)).Deploy(ctx, in)
 	c.report(e, af)
 	if werr := pf.write(ctx, e, c, in, changeSetOf(res), err); werr != nil {

@@ -62,6 +62,9 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkGiven(ctx, e, c, *sf.config, &in); err != nil {
+		return err
+	}
 	cs, err := pf.deployer(c.deployer(e)).Diff(ctx, in)
 	c.report(e, af)
 	if werr := pf.write(ctx, e, c, in, cs, err); werr != nil {

@@ -64,7 +64,7 @@ func graph(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, _, err := build(cfg, *cfgPath, "yaml")
+	_, body, _, err := build(cfg, "yaml")
 	if err != nil {
 		return err
 	}

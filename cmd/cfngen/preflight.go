@@ -14,8 +14,8 @@ import (
 // checkAccessLogs checks, before any change, the existing bucket that
 // loadBalancer.accessLogsBucket names; on a problem it prints the bucket
 // policy the region needs.
-func checkAccessLogs(ctx context.Context, e *env, c *clients, cfgPath, stack string) error {
-	cfg, err := loadConfig(cfgPath)
+func checkAccessLogs(ctx context.Context, e *env, c *clients, files configFiles, stack string) error {
+	cfg, err := loadConfig(files)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func (f *kvFlag) Set(s string) error {
 
 // stackFlags are the flags of the commands that build a change set.
 type stackFlags struct {
-	config    *string
+	config    *configFiles
 	stackName string
 	params    kvFlag
 	tags      kvFlag
@@ -95,7 +95,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 		// The stack deployed, and .StackName in the user data.
 		cfg.StackName = f.stackName
 	}
-	st, body, sum, err := build(cfg, *f.config, "yaml")
+	st, body, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return deploy.Input{}, err
 	}
@@ -144,7 +144,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 // targetFlags name an existing stack, for the commands that only read or
 // delete one.
 type targetFlags struct {
-	config *string
+	config *configFiles
 	name   string
 }
 

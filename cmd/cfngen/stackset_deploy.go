@@ -97,7 +97,7 @@ func stacksetDeploy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, sum, err := build(cfg, *sf.config, "yaml")
+	_, body, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func synth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, body, sum, err := build(cfg, *cfgPath, *format)
+	_, body, sum, err := build(cfg, *format)
 	if err != nil {
 		return err
 	}
@@ -79,16 +79,12 @@ func synth(ctx context.Context, e *env, args []string) error {
 }
 
 // build builds the template and writes it in the format, after the
-// offline checks. Config errors name cfgPath, the file they come from, and
-// the line of their key.
-func build(cfg *config.Config, cfgPath, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
+// offline checks. Config errors name the file and line that set their key.
+func build(cfg *config.Config, format string) (st *template.Stack, body []byte, sum template.Summary, err error) {
 	defer func() {
 		var ce *config.Error
 		if errors.As(err, &ce) && ce.File == "" {
-			ce.File = cfgPath
-			if ce.Line == 0 {
-				ce.Line = cfg.Line(ce.Key)
-			}
+			cfg.Place(ce)
 		}
 	}()
 	if st, err = template.Build(cfg); err != nil {
@@ -106,10 +102,10 @@ func build(cfg *config.Config, cfgPath, format string) (st *template.Stack, body
 	return st, body, sum, err
 }
 
-func flagText(cfgPath, format string) string {
+func flagText(files configFiles, format string) string {
 	s := ""
-	if cfgPath != "" {
-		s += " -c " + cfgPath
+	for _, f := range files {
+		s += " -c " + f
 	}
 	if format != "yaml" {
 		s += " --format " + format

@@ -27,7 +27,7 @@ func validate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, _, sum, err := build(cfg, *cfgPath, "yaml")
+	_, _, sum, err := build(cfg, "yaml")
 	if err != nil {
 		return err
 	}
