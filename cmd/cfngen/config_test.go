@@ -104,3 +104,20 @@ func TestGivenParamsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestGivenNotes: validate says what deploy checks of a given network and
+// how the zone's ID reaches a template that names the zone by name.
+func TestGivenNotes(t *testing.T) {
+	for config, want := range map[string]string{
+		"existing-vpc":       "cfngen: note: vpc.id: the stack goes into vpc-0a1b2c3d4e5f60718 and creates no network",
+		"domain-certificate": "pass --parameter-overrides HostedZoneId=ID",
+	} {
+		code, out, errOut := cli(t, "validate", "-c", "../../golden/"+config+".config.yaml")
+		if code != 0 || !strings.HasPrefix(out, "ok: ") || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stderr lacks %q:\n%s", config, code, want, errOut)
+		}
+	}
+	if _, _, errOut := cli(t, "validate", "-c", "../../golden/domain.config.yaml"); strings.Contains(errOut, "HostedZoneId") {
+		t.Errorf("a zone given by ID needs no note:\n%s", errOut)
+	}
+}

@@ -133,3 +133,17 @@ func checkDomain(ctx context.Context, e *env, c *clients, cfg *config.Config, in
 	}
 	return nil
 }
+
+// givenNotes says on stderr, for validate, what deploy checks of the
+// network and the domain the config gives.
+func givenNotes(e *env, cfg *config.Config) {
+	if cfg.ExistingVPC() {
+		fmt.Fprintf(e.stderr, "cfngen: note: vpc.id: the stack goes into %s and creates no network; cfngen deploy first checks that the subnets exist there, "+
+			"that the public ones span two Availability Zones, and that the private ones have a way out\n", cfg.VPC.ID)
+	}
+	lb := cfg.LoadBalancer
+	if lb.DomainName != "" && lb.HostedZoneID == "" {
+		fmt.Fprintf(e.stderr, "cfngen: note: loadBalancer.hostedZoneName: the template's HostedZoneId parameter has no default; cfngen deploy looks up the ID of %s "+
+			"(with the aws CLI, pass --parameter-overrides HostedZoneId=ID)\n", lb.HostedZoneName)
+	}
+}

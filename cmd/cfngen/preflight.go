@@ -39,6 +39,7 @@ func checkAccessLogs(ctx context.Context, e *env, c *clients, files configFiles,
 // validateNotes says on stderr what validate cannot check offline: what
 // the interface endpoints cost, and the policy an access-log bucket needs.
 func validateNotes(e *env, cfg *config.Config) {
+	givenNotes(e, cfg)
 	if eps := cfg.InterfaceEndpoints(); len(eps) > 0 {
 		n := len(eps) * cfg.VPC.AZCount
 		fmt.Fprintf(e.stderr, "cfngen: note: %d interface endpoints (%s) in %d AZs: about $%.2f an hour ($%.2f per endpoint per AZ-hour in us-east-1), plus $0.01 per GB\n",
