@@ -58,10 +58,12 @@ var notInExistingVPC = []struct{ key, why string }{
 func (c *Config) checkExistingVPC() *Error {
 	v := c.VPC
 	if v.ID == "" {
-		for _, k := range []string{"publicSubnetIds", "privateSubnetIds"} {
-			if c.setsVPC(k) {
-				return bad("vpc."+k, "names subnets of an existing VPC; set vpc.id to that VPC's ID too")
-			}
+		const reason = "names subnets of an existing VPC; set vpc.id to that VPC's ID too"
+		switch {
+		case len(v.PublicSubnetIDs) > 0:
+			return bad("vpc.publicSubnetIds", reason)
+		case len(v.PrivateSubnetIDs) > 0:
+			return bad("vpc.privateSubnetIds", reason)
 		}
 		return nil
 	}
@@ -110,7 +112,7 @@ func (c *Config) setsVPC(key string) bool {
 	field := map[string]string{
 		"cidr": "CIDR", "azCount": "AZCount", "natGateways": "NATGateways", "subnetMask": "SubnetMask",
 		"publicSubnets": "PublicSubnets", "privateSubnets": "PrivateSubnets", "endpoints": "Endpoints",
-		"flowLogs": "FlowLogs", "flowLogsDays": "FlowLogsDays", "publicSubnetIds": "PublicSubnetIDs", "privateSubnetIds": "PrivateSubnetIDs",
+		"flowLogs": "FlowLogs", "flowLogsDays": "FlowLogsDays",
 	}[key]
 	got, def := reflect.ValueOf(c.VPC).FieldByName(field), reflect.ValueOf(Default().VPC).FieldByName(field)
 	return !reflect.DeepEqual(got.Interface(), def.Interface())
