@@ -86,6 +86,7 @@ func TestGivenParamsBadInput(t *testing.T) {
 		{"existing-vpc", []string{"PublicSubnetIds=subnet-0a1b2c3d4e5f60001,subnet-bad"}, `--param PublicSubnetIds: "subnet-bad" is not a subnet ID`},
 		{"existing-vpc", []string{"PrivateSubnetIds=subnet-0a1b2c3d4e5f60011,subnet-0a1b2c3d4e5f60012,subnet-0a1b2c3d4e5f60013"},
 			"--param PrivateSubnetIds: 3 subnets; the template picks 2 by index, as many as vpc.privateSubnetIds lists"},
+		{"existing-vpc", []string{"PrivateSubnetIds=subnet-0a1b2c3d4e5f60011,subnet-0a1b2c3d4e5f60001"}, "--param: subnet subnet-0a1b2c3d4e5f60001 is given twice"},
 		{"domain", []string{"HostedZoneId=/hostedzone/Z123"}, "--param HostedZoneId: write the ID without /hostedzone/: Z123"},
 	} {
 		cfn := &noAWS{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cfngen/cfngen/config"
@@ -96,6 +97,13 @@ func givenNetwork(cfg *config.Config, params map[string]string) (preflight.Netwo
 			}
 		}
 		*l.ids = ids
+	}
+	seen := map[string]bool{}
+	for _, id := range slices.Concat(n.Public, n.Private) {
+		if seen[id] {
+			return n, usageErrorf("--param: subnet %s is given twice; each subnet is public (the load balancer's) or private (the instances'), once", id)
+		}
+		seen[id] = true
 	}
 	return n, nil
 }
