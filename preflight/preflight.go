@@ -5,6 +5,9 @@
 // logs support) and has a policy that lets Elastic Load Balancing deliver.
 // AWS test-writes to the bucket when logging is turned on and fails the
 // load balancer otherwise.
+//
+// [CheckNetwork] looks up the subnets of an existing VPC, and
+// [CheckDomain] the hosted zone and certificate of a domain.
 package preflight
 
 import (
