@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -258,4 +259,15 @@ func sameConfig(a, b *Config) bool {
 		x.Instances.UserData, y.Instances.UserData = "", b.Instances.UserData
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// ExampleLoadFiles lays a production overlay over a base config.
+func ExampleLoadFiles() {
+	c, err := LoadFiles("../golden/env.config.yaml", "../golden/env.prod.config.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.StackName, c.VPC.AZCount, c.VPC.Endpoints, c.Tags)
+	// Output: web-prod 3 [ssm] map[env:prod team:web]
 }

@@ -3,6 +3,7 @@ package preflight
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -215,4 +216,19 @@ func TestCheckNetworkFailsToAsk(t *testing.T) {
 	if err == nil || errors.As(err, &ne) || !strings.Contains(err.Error(), "describe subnets") {
 		t.Errorf("got %v, want a plain error about describing subnets", err)
 	}
+}
+
+// ExampleCheckNetwork checks the subnets of an existing VPC; here EC2 is
+// a fake whose private subnet subnet-priv1 has lost its default route.
+func ExampleCheckNetwork() {
+	ec2c, n := goodNetwork() // a VPC with two public and two private subnets
+	ec2c.tables[2].Routes = ec2c.tables[2].Routes[:1]
+	warnings, err := CheckNetwork(context.Background(), ec2c, n)
+	fmt.Println(err)
+	for _, w := range warnings {
+		fmt.Println(w[:strings.Index(w, ",")])
+	}
+	// Output:
+	// <nil>
+	// private subnet subnet-priv1: its route table rtb-priv1 has no default route (0.0.0.0/0)
 }
