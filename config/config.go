@@ -26,6 +26,7 @@ type Config struct {
 	File, Dir string
 
 	node *yaml.Node // the file's top mapping, for the lines of keys
+	src  *sources   // the files read, when read from files
 }
 
 // VPC describes the network.
@@ -43,6 +44,12 @@ type VPC struct {
 	// (ssm, cloudformation, ...); nil means what the stack needs, see
 	// [Config.InterfaceEndpoints]. An S3 gateway endpoint is always created.
 	Endpoints []string
+
+	// ID, when set, is an existing VPC to deploy into, with its subnets:
+	// the stack then creates no network (see existing.go).
+	ID               string   `yaml:"id"`
+	PublicSubnetIDs  []string `yaml:"publicSubnetIds"`  // the load balancer's
+	PrivateSubnetIDs []string `yaml:"privateSubnetIds"` // the instances', round-robin
 }
 
 // Instances describes the EC2 instances.
@@ -78,7 +85,7 @@ type Page struct {
 type AutoScaling struct {
 	Min, Max                int
 	Desired                 int // 0: not set, so that updates keep the group's size
-	TargetCPUPercent        int // track average CPU; or
+	TargetCPUPercent        int `yaml:"targetCpuPercent"` // track average CPU; or
 	TargetRequestsPerTarget int // track ALB requests per target
 	GracePeriodSeconds      int
 }
@@ -113,6 +120,13 @@ type LoadBalancer struct {
 	// the logs (90 days when a file leaves it out).
 	CreateAccessLogsBucket bool
 	AccessLogsDays         int
+
+	// DomainName is served over HTTPS, with an alias record in the public
+	// hosted zone named by ID or by name, and the certificate that
+	// CertificateArn names or, without it, one the stack creates.
+	DomainName     string
+	HostedZoneID   string `yaml:"hostedZoneId"`
+	HostedZoneName string
 }
 
 // Default AMIs: the latest Amazon Linux 2023 through the public SSM parameters.
@@ -137,7 +151,17 @@ func (c *Config) ImageID() string {
 // config was read from: the line of the key itself, or of the nearest
 // enclosing key the file sets; 0 when the file sets none of them.
 func (c *Config) Line(key string) int {
-	line, n := 0, c.node
+	if k := c.keyNode(key); k != nil {
+		return k.Line
+	}
+	return 0
+}
+
+// keyNode returns the node of key, or of the nearest enclosing key the
+// file sets (a list item for [i]); nil when the file sets none of them.
+func (c *Config) keyNode(key string) *yaml.Node {
+	var found *yaml.Node
+	n := c.node
 	for n != nil && key != "" {
 		var next *yaml.Node
 		switch n.Kind {
@@ -152,15 +176,15 @@ func (c *Config) Line(key string) int {
 			}
 			if best >= 0 {
 				rest := strings.TrimPrefix(key, n.Content[best].Value)
-				line, next, key = n.Content[best].Line, n.Content[best+1], strings.TrimPrefix(rest, ".")
+				found, next, key = n.Content[best], n.Content[best+1], strings.TrimPrefix(rest, ".")
 			}
 		case yaml.SequenceNode:
 			idx, rest, ok := strings.Cut(strings.TrimPrefix(key, "["), "]")
 			if i, err := strconv.Atoi(idx); ok && err == nil && i >= 0 && i < len(n.Content) {
-				line, next, key = n.Content[i].Line, n.Content[i], strings.TrimPrefix(rest, ".")
+				found, next, key = n.Content[i], n.Content[i], strings.TrimPrefix(rest, ".")
 			}
 		}
 		n = next
 	}
-	return line
+	return found
 }

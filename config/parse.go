@@ -59,6 +59,11 @@ func errorf(n *yaml.Node, key, format string, args ...any) *Error {
 // Load reads the config file at path over the default, with the files it
 // names, and checks it.
 func Load(path string) (*Config, error) {
+	return LoadFiles(path)
+}
+
+// readFile reads a config file, within MaxFileBytes.
+func readFile(path string) ([]byte, error) {
 	fail := func(reason string) error { return &Error{File: path, Reason: reason} }
 	f, err := os.Open(path)
 	if err != nil {
@@ -78,12 +83,10 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fail("cannot read: " + strings.TrimPrefix(err.Error(), "read "+path+": "))
 	}
-	c, err := parse(data, filepath.Dir(path), path)
-	var ce *Error
-	if errors.As(err, &ce) {
-		ce.File = path
+	if len(data) > MaxFileBytes {
+		return nil, fail(fmt.Sprintf("larger than %d KiB; a config is a few lines of YAML", MaxFileBytes>>10))
 	}
-	return c, err
+	return data, nil
 }
 
 // Parse reads a config from YAML over the default, with the files it
@@ -93,6 +96,37 @@ func Parse(data []byte, dir string) (*Config, error) { return parse(data, dir, "
 func parse(data []byte, dir, file string) (*Config, error) {
 	c := Default()
 	c.Dir, c.File = dir, file
+	top, err := parseDoc(data)
+	if err != nil {
+		return nil, err
+	}
+	if top == nil {
+		return c, nil // an empty file: the default
+	}
+	c.node = top
+	if err := c.decode(c.node); err != nil {
+		return nil, err
+	}
+	if err := c.complete(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// complete reads the files a decoded config names, fills in the values it
+// left out that default to others, and checks it.
+func (c *Config) complete() error {
+	if err := c.readUserData(); err != nil {
+		err.Line = c.Line(err.Key)
+		return err
+	}
+	c.fill()
+	return c.Validate()
+}
+
+// parseDoc reads one YAML document and returns its top node, nil for an
+// empty one.
+func parseDoc(data []byte) (*yaml.Node, error) {
 	if len(data) > MaxFileBytes {
 		return nil, &Error{Reason: fmt.Sprintf("larger than %d KiB", MaxFileBytes>>10)}
 	}
@@ -109,24 +143,12 @@ func parse(data []byte, dir, file string) (*Config, error) {
 		return nil, &Error{Line: next.Line, Reason: "holds more than one YAML document"}
 	}
 	if doc.Kind == 0 {
-		return c, nil // an empty file: the default
+		return nil, nil
 	}
 	if err := noAliases(&doc); err != nil {
 		return nil, err
 	}
-	c.node = doc.Content[0]
-	if err := c.decode(c.node); err != nil {
-		return nil, err
-	}
-	if err := c.readUserData(); err != nil {
-		err.Line = c.Line(err.Key)
-		return nil, err
-	}
-	c.fill()
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return doc.Content[0], nil
 }
 
 // readUserData reads the template that instances.userData names, of at
@@ -373,6 +395,11 @@ func (c *Config) decode(n *yaml.Node) error {
 				"flowLogs":       boolean(&c.VPC.FlowLogs),
 				"flowLogsDays":   integer(&c.VPC.FlowLogsDays),
 				"endpoints":      strList(&c.VPC.Endpoints),
+
+				// an existing network instead (existing.go)
+				"id":               str(&c.VPC.ID),
+				"publicSubnetIds":  strList(&c.VPC.PublicSubnetIDs),
+				"privateSubnetIds": strList(&c.VPC.PrivateSubnetIDs),
 			})
 		},
 		"instances": func(v *yaml.Node, key string) error {
@@ -422,6 +449,11 @@ func (c *Config) decode(n *yaml.Node) error {
 				"deregistrationDelaySeconds": integer(&lb.DeregistrationDelaySeconds),
 				"createAccessLogsBucket":     boolean(&lb.CreateAccessLogsBucket),
 				"accessLogsDays":             integer(&lb.AccessLogsDays),
+
+				// a domain of your own (domain.go)
+				"domainName":     str(&lb.DomainName),
+				"hostedZoneId":   str(&lb.HostedZoneID),
+				"hostedZoneName": str(&lb.HostedZoneName),
 			})
 		},
 	})

@@ -52,7 +52,7 @@ func graviton(instanceType string) bool { return gravitonRE.MatchString(instance
 // config was read from a file. A config from [Load], [Parse] or [Default]
 // is valid; check one again after changing it.
 func (c *Config) Validate() error {
-	for _, check := range []func() *Error{c.checkStack, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkTags, c.checkServing} {
+	for _, check := range []func() *Error{c.checkStack, c.checkExistingVPC, c.checkVPC, c.checkInstances, c.checkLoadBalancer, c.checkDomain, c.checkTags, c.checkServing} {
 		if err := check(); err != nil {
 			err.File, err.Line = c.File, c.Line(err.Key)
 			return err

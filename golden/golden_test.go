@@ -1,6 +1,8 @@
 // Package golden_test checks the committed templates in this directory:
 // default.yaml is the built-in stack, and NAME.yaml is the template of
-// NAME.config.yaml. Run make golden after an intended change.
+// NAME.config.yaml; NAME.ENV.config.yaml is an overlay on NAME.config.yaml
+// (cfngen -c NAME.config.yaml -c NAME.ENV.config.yaml). Run make golden
+// after an intended change.
 package golden_test
 
 import (
@@ -148,8 +150,10 @@ func TestNoGoformationTraps(t *testing.T) {
 		out := string(readGolden(t, s))
 		var cfgText string
 		if s.config != "" {
-			b, _ := os.ReadFile(s.config)
-			cfgText = string(b)
+			for _, f := range golden.Layers(s.config) {
+				b, _ := os.ReadFile(f)
+				cfgText += string(b)
+			}
 		}
 		for _, bad := range []string{"123456789012", "us-east-1", "arn:aws:", "amazonaws.com/", "AWS::NoValue"} {
 			if strings.Contains(out, bad) && !strings.Contains(cfgText, bad) {
@@ -159,8 +163,11 @@ func TestNoGoformationTraps(t *testing.T) {
 		if m := regexp.MustCompile(`(?m)(: |- )null$`).FindString(out); m != "" {
 			t.Errorf("%s: template holds a null value", s.name)
 		}
-		if strings.Contains(out, "Fn::GetAZs") || !strings.Contains(out, "!GetAZs ''") {
+		switch creates := strings.Contains(out, "Type: AWS::EC2::Subnet\n"); {
+		case creates && (strings.Contains(out, "Fn::GetAZs") || !strings.Contains(out, "!GetAZs ''")):
 			t.Errorf("%s: Availability Zones are not picked with !Select [i, !GetAZs '']", s.name)
+		case !creates && strings.Contains(out, "AvailabilityZone"):
+			t.Errorf("%s: names an Availability Zone, though the subnets given decide them", s.name)
 		}
 	}
 }

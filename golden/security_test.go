@@ -109,12 +109,12 @@ func TestSecurityProperties(t *testing.T) {
 					if path(r.props, "LaunchTemplate") == nil {
 						t.Errorf("%s: not launched from the hardened launch template", r.id)
 					}
-					if path(r.props, "NetworkInterfaces") != nil || !strings.HasPrefix(value(path(r.props, "SubnetId", "Ref")), "PrivateSubnet") {
+					if path(r.props, "NetworkInterfaces") != nil || !strings.HasPrefix(subnetName(path(r.props, "SubnetId")), "PrivateSubnet") {
 						t.Errorf("%s: not in a private subnet", r.id)
 					}
 				case "AWS::AutoScaling::AutoScalingGroup":
 					for _, sub := range items(path(r.props, "VPCZoneIdentifier")) {
-						if !strings.HasPrefix(value(path(sub, "Ref")), "PrivateSubnet") {
+						if !strings.HasPrefix(subnetName(sub), "PrivateSubnet") {
 							t.Errorf("%s: launches outside the private subnets", r.id)
 						}
 					}
@@ -143,6 +143,11 @@ func TestSecurityProperties(t *testing.T) {
 					}
 					if !drop {
 						t.Errorf("%s: does not drop invalid header fields", r.id)
+					}
+					for _, sub := range items(path(r.props, "Subnets")) {
+						if !strings.HasPrefix(subnetName(sub), "PublicSubnet") {
+							t.Errorf("%s: outside the public subnets", r.id)
+						}
 					}
 				case "AWS::ElasticLoadBalancingV2::Listener":
 					if value(path(r.props, "Protocol")) == "HTTPS" && !strings.HasPrefix(value(path(r.props, "SslPolicy")), "ELBSecurityPolicy-TLS13-1-2") {

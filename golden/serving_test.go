@@ -10,6 +10,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 )
 
 func loadConfig(t *testing.T, s scenario) *config.Config {
@@ -17,7 +18,7 @@ func loadConfig(t *testing.T, s scenario) *config.Config {
 	if s.config == "" {
 		return config.Default()
 	}
-	c, err := config.Load(s.config)
+	c, err := config.LoadFiles(golden.Layers(s.config)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,13 +52,18 @@ func number(t *testing.T, r resource, keys ...string) int {
 // desired in service and waits for the signals; the load balancer waits
 // for the internet gateway; the health check's timeout is below its
 // interval and its path is one the built-in page serves; an S3 gateway
-// endpoint covers every private route table.
+// endpoint covers every private route table. In a VPC the stack does not
+// own (existing.go), the network is given: see checkGivenNetwork.
 func TestServesOnAWS(t *testing.T) {
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
 			cfg := loadConfig(t, s)
 			signal := cfg.Instances.Signal
 			rs := resources(t, s)
+			given := !slices.ContainsFunc(rs, func(r resource) bool { return r.typ == "AWS::EC2::VPC" })
+			if given {
+				checkGivenNetwork(t, s, rs)
+			}
 			assoc, tableOf := map[string]string{}, map[string]string{}
 			defaultRoute := map[string]string{} // route table -> its 0.0.0.0/0 route
 			publicRoute := ""
@@ -96,6 +102,9 @@ func TestServesOnAWS(t *testing.T) {
 			}
 			waits := func(r resource, subnets []string) {
 				t.Helper()
+				if given {
+					return // checkGivenNetwork
+				}
 				deps := dependsOn(r)
 				for _, sub := range subnets {
 					if !slices.Contains(s3Tables, tableOf[sub]) {
@@ -125,13 +134,13 @@ func TestServesOnAWS(t *testing.T) {
 				switch r.typ {
 				case "AWS::EC2::Instance":
 					sawTargets = true
-					waits(r, []string{ref(path(r.props, "SubnetId"))})
+					waits(r, []string{subnetName(path(r.props, "SubnetId"))})
 					signals(r, 1)
 				case "AWS::AutoScaling::AutoScalingGroup":
 					sawTargets = true
 					var subnets []string
 					for _, sub := range items(path(r.props, "VPCZoneIdentifier")) {
-						subnets = append(subnets, ref(sub))
+						subnets = append(subnets, subnetName(sub))
 					}
 					waits(r, subnets)
 					lo, hi := number(t, r, "Properties", "MinSize"), number(t, r, "Properties", "MaxSize")
@@ -164,7 +173,7 @@ func TestServesOnAWS(t *testing.T) {
 				case "AWS::ElasticLoadBalancingV2::LoadBalancer":
 					sawLB = true
 					deps := dependsOn(r)
-					if !slices.Contains(deps, "InternetGatewayAttachment") || publicRoute == "" || !slices.Contains(deps, publicRoute) {
+					if !given && (!slices.Contains(deps, "InternetGatewayAttachment") || publicRoute == "" || !slices.Contains(deps, publicRoute)) {
 						t.Errorf("%s does not wait for the internet gateway's attachment and route (DependsOn %v)", r.id, deps)
 					}
 				case "AWS::ElasticLoadBalancingV2::TargetGroup":
@@ -179,9 +188,95 @@ func TestServesOnAWS(t *testing.T) {
 					}
 				}
 			}
-			if !sawTargets || !sawLB || !sawTG || len(s3Tables) == 0 {
+			if !sawTargets || !sawLB || !sawTG || len(s3Tables) == 0 && !given {
 				t.Errorf("no instances, load balancer, target group or S3 gateway endpoint to check")
 			}
 		})
+	}
+}
+
+// subnetName names the subnet n gives: the resource it refers to, or
+// PARAMETER[i] for !Select [i, !Ref PARAMETER].
+func subnetName(n *yaml.Node) string {
+	if sel := items(path(n, "Fn::Select")); len(sel) == 2 && ref(sel[1]) != "" {
+		return ref(sel[1]) + "[" + value(sel[0]) + "]"
+	}
+	return ref(n)
+}
+
+// networkTypes are the resources of a network; a stack in a VPC it does
+// not own creates none of them, nor changes the network's routes, name
+// resolution or logging.
+var networkTypes = []string{
+	"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment",
+	"AWS::EC2::RouteTable", "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::NatGateway",
+	"AWS::EC2::EIP", "AWS::EC2::VPCEndpoint", "AWS::EC2::FlowLog", "AWS::EC2::NetworkAcl", "AWS::EC2::VPCDHCPOptionsAssociation",
+}
+
+// checkGivenNetwork checks a template for a VPC it does not own: it takes
+// the VPC and the subnets as parameters of their AWS types, with the
+// config's IDs as defaults; it creates no part of the network; the load
+// balancer uses every public subnet and the instances every private one,
+// picked by an index within the list; and nothing in the VPC waits for a
+// resource of the network.
+func checkGivenNetwork(t *testing.T, s scenario, rs []resource) {
+	t.Helper()
+	cfg := loadConfig(t, s)
+	doc, err := cfnyaml.Parse(readGolden(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := cfnyaml.Get(doc, "Parameters")
+	want := map[string]struct {
+		typ string
+		ids []string
+	}{
+		"VpcId":            {"AWS::EC2::VPC::Id", []string{cfg.VPC.ID}},
+		"PublicSubnetIds":  {"List<AWS::EC2::Subnet::Id>", cfg.VPC.PublicSubnetIDs},
+		"PrivateSubnetIds": {"List<AWS::EC2::Subnet::Id>", cfg.VPC.PrivateSubnetIDs},
+	}
+	for name, w := range want {
+		p := cfnyaml.Get(params, name)
+		if value(path(p, "Type")) != w.typ || value(path(p, "Default")) != strings.Join(w.ids, ",") {
+			t.Errorf("parameter %s: type %q, default %q; want %s with the config's %v", name, value(path(p, "Type")), value(path(p, "Default")), w.typ, w.ids)
+		}
+	}
+	used := map[string][]string{}
+	for _, r := range rs {
+		if slices.Contains(networkTypes, r.typ) {
+			t.Errorf("%s: the stack creates a %s in a network it does not own", r.id, r.typ)
+		}
+		for _, d := range dependsOn(r) {
+			if !slices.ContainsFunc(rs, func(x resource) bool { return x.id == d }) {
+				t.Errorf("%s waits for %s, which the template does not hold", r.id, d)
+			}
+		}
+		var subnets []*yaml.Node
+		switch r.typ {
+		case "AWS::EC2::Instance":
+			subnets = []*yaml.Node{path(r.props, "SubnetId")}
+		case "AWS::AutoScaling::AutoScalingGroup":
+			subnets = items(path(r.props, "VPCZoneIdentifier"))
+		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+			subnets = items(path(r.props, "Subnets"))
+		}
+		for _, sub := range subnets {
+			name := subnetName(sub)
+			list, idx, ok := strings.Cut(strings.TrimSuffix(name, "]"), "[")
+			if !ok || (r.typ == "AWS::ElasticLoadBalancingV2::LoadBalancer") != (list == "PublicSubnetIds") || list != "PublicSubnetIds" && list != "PrivateSubnetIds" {
+				t.Errorf("%s is in %s, not picked from its subnet list", r.id, name)
+				continue
+			}
+			used[list] = append(used[list], idx)
+		}
+	}
+	for _, list := range []string{"PublicSubnetIds", "PrivateSubnetIds"} {
+		var all []string
+		for i := range want[list].ids {
+			all = append(all, strconv.Itoa(i))
+		}
+		if got := slices.Compact(slices.Sorted(slices.Values(used[list]))); !slices.Equal(got, all) {
+			t.Errorf("%s: the template picks the subnets %v, want each of %v", list, got, all)
+		}
 	}
 }

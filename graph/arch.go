@@ -213,6 +213,7 @@ func (a *arch) fold(users map[string][]string) {
 func (a *arch) frames() {
 	s := a.s
 	public := publicSubnets(s.res)
+	publicGiven(s.res, public)
 	routed := map[string]bool{} // subnets with a route table in the template
 	for _, name := range s.names {
 		if r := s.res[name]; r.typ == "AWS::EC2::SubnetRouteTableAssociation" {
@@ -262,8 +263,8 @@ func (a *arch) frames() {
 		case e.public:
 			e.title = "Public subnet"
 			c.public = append(c.public, name)
-		case routed[name] || a.vpc != nil: // the VPC's main route table: no way out
-			e.title = "Private subnet"
+		case routed[name] || a.vpc != nil, r.given != "" && strings.Contains(strings.ToLower(r.param), "private"):
+			e.title = "Private subnet" // the VPC's main route table: no way out; or a given private one
 			c.private = append(c.private, name)
 		default: // in a VPC whose routes are not in the template
 			e.title = "Subnet"
@@ -271,6 +272,12 @@ func (a *arch) frames() {
 		}
 		if cidr := value(cfnyaml.Get(r.props, "CidrBlock")); cidr != "" {
 			e.details = append(e.details, cidr)
+		}
+		if r.given != "" {
+			e.title, e.name = "Existing "+strings.ToLower(e.title[:1])+e.title[1:], r.param
+			if r.given != "?" {
+				e.details = append(e.details, r.given)
+			}
 		}
 		a.add(e)
 	}
@@ -317,6 +324,9 @@ func (a *arch) givenVPC() string {
 			return v.Value
 		}
 		if ref := value(cfnyaml.Get(v, "Ref")); ref != "" {
+			if d := value(cfnyaml.Get(a.s.params[ref], "Default")); d != "" {
+				return d + " (parameter " + ref + ")"
+			}
 			return "parameter " + ref
 		}
 	}

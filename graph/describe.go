@@ -218,6 +218,14 @@ func (a *arch) describe(users map[string][]string) {
 			}
 			slices.SortStableFunc(e.chips, func(x, y chip) int { return strings.Compare(y.text, x.text) })
 			e.details = append(e.details, a.allows(groups)...)
+			for _, c := range a.foldedOf(e, "AWS::CertificateManager::Certificate") {
+				cert := s.res[c].props
+				line := "certificate of " + a.show(cfnyaml.Get(cert, "DomainName"))
+				if m := value(cfnyaml.Get(cert, "ValidationMethod")); m != "" {
+					line += " (" + m + " validation)"
+				}
+				e.details = append(e.details, line)
+			}
 			if b := lbAttr(r, "access_logs.s3.bucket"); b != nil {
 				e.details = append(e.details, "access logs → "+a.show(b))
 			}
@@ -289,7 +297,10 @@ func (a *arch) routes(subnet *element) []string {
 			}
 		}
 	}
-	if subnet.title != "Subnet" && !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "out via") }) {
+	switch {
+	case a.s.res[subnet.key].given != "":
+		lines = append(lines, "routes: the network's own")
+	case subnet.title != "Subnet" && !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "out via") }):
 		lines = append(lines, "no way out")
 	}
 	slices.Sort(lines)

@@ -28,7 +28,10 @@
 // as one box with their count. A subnet is public when its route table
 // has a route to an internet gateway; its zone is the i of
 // Fn::Select [i, Fn::GetAZs]. Subnets of a VPC the template does not
-// create sit in a frame named by the VPC ID or parameter they give.
+// create sit in a frame named by the VPC ID or parameter they give; so do
+// the subnets that parameters give (List<AWS::EC2::Subnet::Id>), drawn as
+// existing subnets, public when an internet-facing load balancer uses
+// them, one for each ID of the default and picked by Fn::Select [i, Ref].
 //
 // A [Plan] marks a change set on the picture: each box by its action (add,
 // modify, replace, remove) in colour and with a text mark, so that it also
@@ -124,6 +127,10 @@ type resource struct {
 	node  *yaml.Node // the whole entry: Type, Properties, CreationPolicy, ...
 	refs  []string   // resources named by Ref, Fn::GetAtt and Fn::Sub, sorted
 	deps  []string   // resources named by DependsOn
+
+	// given is the ID of a subnet that a parameter gives (see
+	// givenSubnets), "?" when its default does not say; param names it.
+	given, param string
 }
 
 // stack is a template read for drawing.
@@ -156,6 +163,7 @@ func read(template []byte) (*stack, error) {
 		s.names = append(s.names, name)
 	}
 	slices.Sort(s.names)
+	s.givenSubnets(section)
 	// Only references to other resources count: not parameters, pseudo
 	// parameters or Fn::Sub's own variables.
 	keep := func(set map[string]bool, self string) []string {

@@ -49,8 +49,11 @@ func TestEveryGoldenTemplate(t *testing.T) {
 			if !equalPaths(d.path, m.path) || !slices.Equal(d.edges, m.edges) {
 				t.Errorf("DOT and Mermaid differ:\nDOT:\n%s\nMermaid:\n%s", dot, mmd)
 			}
-			if !slices.Contains(d.edges, [2]string{"_internet", "InternetGateway"}) {
+			switch given := bytes.Contains(src, []byte("Type: List<AWS::EC2::Subnet::Id>")); {
+			case !given && !slices.Contains(d.edges, [2]string{"_internet", "InternetGateway"}):
 				t.Errorf("no edge Internet -> InternetGateway")
+			case given && !slices.Contains(d.edges, [2]string{"_internet", "LoadBalancer"}):
+				t.Errorf("no edge Internet -> LoadBalancer in an existing VPC")
 			}
 			// Every zone has a public and a private subnet.
 			azs := 0

@@ -45,7 +45,7 @@ func scenarios(t *testing.T) []scenario {
 	for _, f := range files {
 		c, name := config.Default(), "default"
 		if f != "" {
-			if c, err = config.Load(f); err != nil {
+			if c, err = config.LoadFiles(golden.Layers(f)...); err != nil {
 				t.Fatal(err)
 			}
 			name = strings.TrimSuffix(filepath.Base(f), ".config.yaml")
@@ -92,29 +92,49 @@ func TestGoldenSVG(t *testing.T) {
 // group the config asks for.
 func groups(c *config.Config) []string {
 	v := c.VPC
-	want := []string{c.StackName, "VPC · " + v.CIDR, "Internet", "Internet gateway",
+	want := []string{c.StackName, "Internet",
 		"Application Load Balancer", "HTTP 80", "Target group", "health check " + c.LoadBalancer.HealthCheckPath,
 		"allows 80 from the load balancer only"}
-	public, private := v.Subnets()
-	for i := range v.AZCount {
-		want = append(want, fmt.Sprintf("Availability Zone %d", i+1), public[i], private[i])
-	}
-	for i := range v.NATGateways {
-		want = append(want, fmt.Sprintf("NatGateway%d", i+1))
-	}
-	if v.NATGateways > 0 {
-		want = append(want, "out via NatGateway1")
+	zones := v.AZCount
+	if c.ExistingVPC() {
+		// The network is given: its VPC and subnets by parameter.
+		want = append(want, "Existing VPC", v.ID+" (parameter VpcId)", "routes: the network's own")
+		for i, id := range v.PublicSubnetIDs {
+			want = append(want, "Existing public subnet", fmt.Sprintf("PublicSubnetIds[%d]", i), id)
+		}
+		for i, id := range v.PrivateSubnetIDs {
+			want = append(want, "Existing private subnet", fmt.Sprintf("PrivateSubnetIds[%d]", i), id)
+		}
+		zones = len(v.PrivateSubnetIDs)
 	} else {
-		want = append(want, "no way out")
+		want = append(want, "VPC · "+v.CIDR, "Internet gateway")
+		public, private := v.Subnets()
+		for i := range v.AZCount {
+			want = append(want, fmt.Sprintf("Availability Zone %d", i+1), public[i], private[i])
+		}
+		for i := range v.NATGateways {
+			want = append(want, fmt.Sprintf("NatGateway%d", i+1))
+		}
+		if v.NATGateways > 0 {
+			want = append(want, "out via NatGateway1")
+		} else {
+			want = append(want, "no way out")
+		}
 	}
 	if v.FlowLogs {
 		want = append(want, fmt.Sprintf("flow logs → CloudWatch Logs, kept %d days", v.FlowLogsDays))
 	}
 	lb := c.LoadBalancer
-	if lb.CertificateArn != "" {
+	if c.HTTPS() {
 		want = append(want, "HTTPS 443", "redirect to 443", "allows 80, 443 from the internet")
 	} else {
 		want = append(want, "allows 80 from the internet")
+	}
+	if lb.DomainName != "" {
+		want = append(want, lb.DomainName, "→ Application Load Balancer")
+	}
+	if c.CreatesCertificate() {
+		want = append(want, "certificate of "+lb.DomainName+" (DNS validation)")
 	}
 	if lb.AccessLogsBucket != "" {
 		want = append(want, "access logs → "+lb.AccessLogsBucket)
@@ -123,13 +143,13 @@ func groups(c *config.Config) []string {
 	switch {
 	case in.AutoScaling != nil:
 		want = append(want, "Auto Scaling group", fmt.Sprintf("%d to %d instances", in.AutoScaling.Min, in.AutoScaling.Max), "launch template LaunchTemplate")
-	case in.Count <= 6*v.AZCount:
+	case in.Count <= 6*zones:
 		want = append(want, "Launch template")
 		for i := range in.Count {
 			want = append(want, fmt.Sprintf("Instance%d", i+1))
 		}
 	default:
-		want = append(want, "Launch template", fmt.Sprintf("%d EC2 instances", (in.Count+v.AZCount-1)/v.AZCount))
+		want = append(want, "Launch template", fmt.Sprintf("%d EC2 instances", (in.Count+zones-1)/zones))
 	}
 	return want
 }

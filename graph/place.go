@@ -18,6 +18,7 @@ func place(res map[string]*resource, names []string, top *cluster) map[string]*c
 	vpc := &cluster{id: "cluster_vpc", label: "VPC", kind: "vpc"}
 	where := map[string]*cluster{}
 	public := publicSubnets(res)
+	publicGiven(res, public)
 	azs := map[int]*cluster{}
 	// Public subnets first, so that each zone lists them first.
 	for _, pub := range []bool{true, false} {
@@ -33,6 +34,9 @@ func place(res map[string]*resource, names []string, top *cluster) map[string]*c
 			c := &cluster{id: "cluster_" + kind + "_" + name, label: kind + " subnet", kind: kind}
 			if cidr := value(cfnyaml.Get(r.props, "CidrBlock")); cidr != "" {
 				c.label += " " + cidr
+			}
+			if r.given != "" {
+				c.label = "existing " + c.label + " " + r.given
 			}
 			parent := vpc
 			if i, ok := azIndex(r.props); ok {

@@ -114,6 +114,14 @@ func (d *drawer) layout() {
 		if e.level == inSubnet {
 			d.subnetW = max(d.subnetW, d.natural(e)+2*pad)
 		}
+		if e.kind == "subnet" { // a word of its header, such as a subnet ID, fits whole (see subnetContent)
+			for _, det := range e.details {
+				for _, word := range strings.Fields(det) {
+					w := fontSmall.width(word)
+					d.subnetW = max(d.subnetW, 2*(w+pad), w+3*pad+smallW)
+				}
+			}
+		}
 	}
 	zoneW := d.subnetW + 2*zonePad
 	vpcW := float64(n)*zoneW + float64(max(n-1, 0))*gutter + 2*vpcPad

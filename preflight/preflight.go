@@ -14,7 +14,10 @@
 //     SSE-S3 (the only encryption ALB access logs support) and has a
 //     policy that lets Elastic Load Balancing deliver. AWS test-writes to
 //     the bucket when logging is turned on and fails the load balancer
-//     otherwise.
+//     otherwise;
+//   - [CheckNetwork]: the subnets of an existing VPC exist, are in it and
+//     span two Availability Zones;
+//   - [CheckDomain]: the hosted zone and certificate of a domain.
 //
 // Each check talks to AWS through a narrow interface ([EC2API], [ACMAPI],
 // [SSMAPI], [QuotasAPI], [S3API], [STSAPI]) that the aws-sdk-go-v2 client

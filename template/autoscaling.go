@@ -28,7 +28,7 @@ func (b *builder) autoScaling(n *network) string {
 		groupTags = append(groupTags, autoscaling.AutoScalingGroup_TagProperty{Key: t.Key, Value: t.Value, PropagateAtLaunch: true})
 	}
 	b.resource("AutoScalingGroup", &autoscaling.AutoScalingGroup{
-		VPCZoneIdentifier: refs(n.privateSubnets),
+		VPCZoneIdentifier: n.private,
 		LaunchTemplate: &autoscaling.AutoScalingGroup_LaunchTemplateSpecification{
 			LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
 			Version:          cloudformation.GetAtt("LaunchTemplate", "LatestVersionNumber"),

@@ -73,10 +73,10 @@ func (b *builder) compute(n *network, sg *securityGroups, profile, userData stri
 				LaunchTemplateId: cloudformation.String(cloudformation.Ref("LaunchTemplate")),
 				Version:          cloudformation.GetAtt("LaunchTemplate", "LatestVersionNumber"),
 			},
-			SubnetId:                        cloudformation.String(cloudformation.Ref(n.privateSubnets[i%len(n.privateSubnets)])),
+			SubnetId:                        cloudformation.String(n.private[i%len(n.private)]),
 			Tags:                            b.tags(fmt.Sprintf("web-%d", i+1)),
 			AWSCloudFormationMetadata:       suppress(basicInstance),
-			AWSCloudFormationDependsOn:      n.bootAfter(i % len(n.privateSubnets)),
+			AWSCloudFormationDependsOn:      n.bootAfter(i % len(n.private)),
 			AWSCloudFormationCreationPolicy: b.signals(1),
 		})
 		t.instances = append(t.instances, id)

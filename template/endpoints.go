@@ -14,6 +14,9 @@ import (
 // asks for or the stack needs, in the private subnets, behind a security
 // group that takes HTTPS from the instances only.
 func (b *builder) endpoints(n *network, sg *securityGroups) {
+	if n.given {
+		return // the network's owner has the endpoints (config: existing.go)
+	}
 	b.resource("S3GatewayEndpoint", &ec2.VPCEndpoint{
 		VpcId:           cloudformation.Ref(n.vpc),
 		ServiceName:     serviceName("s3"),

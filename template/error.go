@@ -22,9 +22,9 @@ func (e *Error) Error() string { return (*config.Error)(e).Error() }
 
 // errorAt returns an Error about key of c (nil for a Stack made by hand).
 func errorAt(c *config.Config, key, format string, args ...any) *Error {
-	e := &Error{Key: key, Reason: fmt.Sprintf(format, args...)}
+	e := &config.Error{Key: key, Reason: fmt.Sprintf(format, args...)}
 	if c != nil {
-		e.File, e.Line = c.File, c.Line(key)
+		c.Place(e)
 	}
-	return e
+	return (*Error)(e)
 }

@@ -38,7 +38,7 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		Type:                       cloudformation.String("application"),
 		Scheme:                     cloudformation.String("internet-facing"),
 		IpAddressType:              cloudformation.String("ipv4"),
-		Subnets:                    refs(n.publicSubnets),
+		Subnets:                    n.public,
 		SecurityGroups:             []string{cloudformation.GetAtt(sg.loadBalancer, "GroupId")},
 		LoadBalancerAttributes:     attrs,
 		Tags:                       b.tags("alb"),
@@ -71,7 +71,7 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 	b.resource("TargetGroup", tg)
 
 	forward := []elbv2.Listener_Action{{Type: "forward", TargetGroupArn: cloudformation.String(cloudformation.Ref("TargetGroup"))}}
-	if lbc.CertificateArn == "" {
+	if !b.cfg.HTTPS() {
 		b.resource("HTTPListener", &elbv2.Listener{
 			LoadBalancerArn:           cloudformation.Ref("LoadBalancer"),
 			Port:                      cloudformation.Int(80),
@@ -86,7 +86,7 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 		Port:            cloudformation.Int(443),
 		Protocol:        cloudformation.String("HTTPS"),
 		SslPolicy:       cloudformation.String(tlsPolicy),
-		Certificates:    []elbv2.Listener_Certificate{{CertificateArn: cloudformation.String(lbc.CertificateArn)}},
+		Certificates:    []elbv2.Listener_Certificate{{CertificateArn: cloudformation.String(b.certificateArn())}},
 		DefaultActions:  forward,
 	})
 	b.resource("HTTPListener", &elbv2.Listener{
@@ -108,7 +108,7 @@ func (b *builder) loadBalancer(n *network, sg *securityGroups, t *targets) strin
 
 // forwardingListener names the listener that forwards to the target group.
 func forwardingListener(c *config.Config) string {
-	if c.LoadBalancer.CertificateArn != "" {
+	if c.HTTPS() {
 		return "HTTPSListener"
 	}
 	return "HTTPListener"

@@ -23,6 +23,13 @@ type network struct {
 	// internet is what the load balancer needs to serve: the gateway
 	// attachment and the public default route.
 	internet []string
+
+	// public and private are how resources name the subnets: a Ref of
+	// each subnet the stack creates, or a Select from a parameter's list
+	// (existing.go).
+	public, private []string
+	// given: the VPC exists, and the stack owns no part of its network.
+	given bool
 }
 
 // bootAfter returns what an instance in private subnet i must wait for.
@@ -40,6 +47,9 @@ func (n *network) bootAfterAll() []string {
 }
 
 func (b *builder) network() *network {
+	if b.cfg.ExistingVPC() {
+		return b.existingNetwork()
+	}
 	v := b.cfg.VPC
 	n := &network{vpc: "VPC"}
 	b.resource("VPC", &ec2.VPC{
@@ -120,6 +130,7 @@ func (b *builder) network() *network {
 	if v.FlowLogs {
 		b.flowLogs()
 	}
+	n.public, n.private = refs(n.publicSubnets), refs(n.privateSubnets)
 	return n
 }
 

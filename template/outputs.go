@@ -15,10 +15,14 @@ const instancesPerOutput = 25
 func (b *builder) outputs(n *network, lb string, t *targets) {
 	b.output("LoadBalancerDNS", "DNS name of the load balancer", cloudformation.GetAtt(lb, "DNSName"))
 	scheme := "http"
-	if b.cfg.LoadBalancer.CertificateArn != "" {
+	if b.cfg.HTTPS() {
 		scheme = "https"
 	}
-	b.output("URL", "URL of the web application", cloudformation.Sub(scheme+"://${"+lb+".DNSName}"))
+	url := cloudformation.Sub(scheme + "://${" + lb + ".DNSName}")
+	if d := b.cfg.LoadBalancer.DomainName; d != "" {
+		url = "https://" + d
+	}
+	b.output("URL", "URL of the web application", url)
 	b.output("VPCId", "ID of the VPC", cloudformation.Ref(n.vpc))
 	if t.group != "" {
 		b.output("AutoScalingGroupName", "Name of the Auto Scaling group of the web instances", cloudformation.Ref(t.group))
@@ -26,7 +30,7 @@ func (b *builder) outputs(n *network, lb string, t *targets) {
 	}
 	if len(b.t.Outputs)+len(t.instances) <= cfnrules.MaxOutputs {
 		for i, id := range t.instances {
-			b.output(id+"Id", fmt.Sprintf("Instance ID of web instance %d (private subnet %d)", i+1, i%len(n.privateSubnets)+1), cloudformation.Ref(id))
+			b.output(id+"Id", fmt.Sprintf("Instance ID of web instance %d (private subnet %d)", i+1, i%len(n.private)+1), cloudformation.Ref(id))
 		}
 		return
 	}

@@ -26,7 +26,7 @@ func (b *builder) security(n *network) *securityGroups {
 		CidrIp:      cloudformation.String("0.0.0.0/0"),
 		Description: cloudformation.String("HTTP from the internet"),
 	}}
-	if b.cfg.LoadBalancer.CertificateArn != "" {
+	if b.cfg.HTTPS() {
 		ingress = append(ingress, ec2.SecurityGroup_Ingress{
 			IpProtocol:  "tcp",
 			FromPort:    cloudformation.Int(443),

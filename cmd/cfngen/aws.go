@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -109,6 +110,9 @@ type clients struct {
 	acm    preflight.ACMAPI
 	quotas preflight.QuotasAPI
 	ssm    preflight.SSMAPI
+	subnets preflight.SubnetsAPI      // EC2: an existing VPC's subnets
+	dns     preflight.ZonesAPI        // Route 53: a domain's hosted zone
+	certs   preflight.CertificatesAPI // ACM: a domain's given certificate
 }
 
 // connectAWS loads the AWS configuration and builds the clients; it is
@@ -165,6 +169,7 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 		o.UsePathStyle = f.endpoint != "" || cfg.BaseEndpoint != nil
 	})
 	c.s3, c.s3check, c.sts = s3c, s3c, sts.NewFromConfig(cfg)
+	c.subnets, c.dns, c.certs = ec2.NewFromConfig(cfg), route53.NewFromConfig(cfg), acm.NewFromConfig(cfg)
 	return c, nil
 }
 

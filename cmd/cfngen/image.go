@@ -22,8 +22,8 @@ const updateAMIUsage = "give the instances the image the SSM parameter (instance
 // pinImage adds to in the parameters that keep the deployed stack's image
 // (see package ami) unless update, a new instances.ami or a --param asks
 // for another, and says on stderr when the image changes.
-func pinImage(ctx context.Context, e *env, c *clients, cfgPath string, in *deploy.Input, update bool) error {
-	cfg, err := loadConfig(cfgPath)
+func pinImage(ctx context.Context, e *env, c *clients, files configFiles, in *deploy.Input, update bool) error {
+	cfg, err := loadConfig(files)
 	if err != nil {
 		return err
 	}

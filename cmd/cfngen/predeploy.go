@@ -14,18 +14,22 @@ import (
 )
 
 // beforeDeploy runs what deploy and diff do before their change set: the
-// pre-flight checks and the image pin. in.Timeout bounds them too, and
+// checks of a given network and domain, the pre-flight checks and the
+// image pin. in.Timeout bounds them too, and
 // their failures read in the same plain words as the deployer's.
-func beforeDeploy(ctx context.Context, e *env, c *clients, cfgPath string, in *deploy.Input, updateAMI bool) error {
+func beforeDeploy(ctx context.Context, e *env, c *clients, files configFiles, in *deploy.Input, updateAMI bool) error {
 	start := time.Now()
 	if in.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, in.Timeout, deploy.ErrTimeout)
 		defer cancel()
 	}
-	err := preflightChecks(ctx, e, c, cfgPath, *in)
+	err := checkGiven(ctx, e, c, files, in)
 	if err == nil {
-		err = pinImage(ctx, e, c, cfgPath, in, updateAMI)
+		err = preflightChecks(ctx, e, c, files, *in)
+	}
+	if err == nil {
+		err = pinImage(ctx, e, c, files, in, updateAMI)
 	}
 	if err != nil {
 		return plainAWS(ctx, err, time.Since(start))

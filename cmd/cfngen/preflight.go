@@ -29,8 +29,8 @@ type problem struct{ msg, hint string }
 // resources (the first CloudFormation call), the Elastic IP and VPC
 // headroom. It prints each problem with what to change and returns an
 // exitError.
-func preflightChecks(ctx context.Context, e *env, c *clients, cfgPath string, in deploy.Input) error {
-	cfg, err := loadConfig(cfgPath)
+func preflightChecks(ctx context.Context, e *env, c *clients, files configFiles, in deploy.Input) error {
+	cfg, err := loadConfig(files)
 	if err != nil {
 		return err
 	}
@@ -245,6 +245,7 @@ func describeProblem(err error, cfg *config.Config, region string) (p problem, o
 // validateNotes says on stderr what validate cannot check offline: what
 // the interface endpoints cost, and the policy an access-log bucket needs.
 func validateNotes(e *env, cfg *config.Config) {
+	givenNotes(e, cfg)
 	if eps := cfg.InterfaceEndpoints(); len(eps) > 0 {
 		n := len(eps) * cfg.VPC.AZCount
 		fmt.Fprintf(e.stderr, "cfngen: note: %d interface endpoints (%s) in %d AZs: about $%.2f an hour ($%.2f per endpoint per AZ-hour in us-east-1), plus $0.01 per GB\n",

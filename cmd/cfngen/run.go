@@ -20,6 +20,7 @@ application (VPC, load balancer, EC2 instances) and deploys it.
 Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE] [--online [flags]]
+  cfngen config [-c FILE]...
   cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute] [flags]
   cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
   cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
@@ -65,6 +66,7 @@ func (e *env) run(ctx context.Context, args []string) error {
 	commands := map[string]command{
 		"synth":    synth,
 		"validate": validate,
+		"config":   configCmd,
 		"version":  version,
 		"graph":    graph,
 		"deploy":   deployCmd,
@@ -262,18 +264,16 @@ func (e *explained) print(stderr io.Writer) {
 	}
 }
 
-// loadConfig reads the config file, or returns the default when path is empty.
-func loadConfig(path string) (*config.Config, error) {
-	if path == "" {
-		return config.Default(), nil
-	}
-	return config.Load(path)
+// loadConfig reads the config files in order, later ones over earlier
+// ones, or returns the default when there are none.
+func loadConfig(files configFiles) (*config.Config, error) {
+	return config.LoadFiles(files...)
 }
 
-// configFlag binds -c and --config to the same value.
-func configFlag(fs *flag.FlagSet) *string {
-	p := new(string)
-	fs.StringVar(p, "c", "", "read the stack's config from `FILE` (default: the built-in stack)")
-	fs.StringVar(p, "config", "", "same as -c `FILE`")
+// configFlag binds -c and --config to the same list of files.
+func configFlag(fs *flag.FlagSet) *configFiles {
+	p := new(configFiles)
+	fs.Var(p, "c", "read the stack's config from `FILE` (default: the built-in stack); repeat it to lay files over each other, later ones winning")
+	fs.Var(p, "config", "same as -c `FILE`")
 	return p
 }

@@ -61,7 +61,7 @@ func (f *kvFlag) Set(s string) error {
 
 // stackFlags are the flags of the commands that build a change set.
 type stackFlags struct {
-	config    *string
+	config    *configFiles
 	stackName string
 	params    kvFlag
 	tags      kvFlag
@@ -132,7 +132,7 @@ func (f *stackFlags) input() (deploy.Input, error) {
 // targetFlags name an existing stack, for the commands that only read or
 // delete one.
 type targetFlags struct {
-	config *string
+	config *configFiles
 	name   string
 }
 
@@ -147,12 +147,12 @@ func (t *targetFlags) stack() (string, error) { return nameOrConfig(t.name, *t.c
 
 // nameOrConfig returns name, the value of a flag that parse checked, or,
 // when the flag was not given (parse refuses an empty value), the
-// stackName of the config at path.
-func nameOrConfig(name, path string) (string, error) {
+// stackName of the config the files make.
+func nameOrConfig(name string, files configFiles) (string, error) {
 	if name != "" {
 		return name, nil
 	}
-	cfg, err := loadConfig(path)
+	cfg, err := loadConfig(files)
 	if err != nil {
 		return "", err
 	}

@@ -66,7 +66,7 @@ func (l *listFlag) Set(s string) error {
 // setFlags are the flags of every stackset command: which stack set, and
 // as whom.
 type setFlags struct {
-	config  *string
+	config  *configFiles
 	name    string
 	asAdmin bool
 }

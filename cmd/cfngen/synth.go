@@ -98,10 +98,10 @@ func build(cfg *config.Config, format string) (st *template.Stack, body []byte, 
 	return st, body, sum, err
 }
 
-func flagText(cfgPath, format string) string {
+func flagText(files configFiles, format string) string {
 	s := ""
-	if cfgPath != "" {
-		s += " -c " + cfgPath
+	for _, f := range files {
+		s += " -c " + f
 	}
 	if format != "yaml" {
 		s += " --format " + format
