@@ -106,10 +106,10 @@ type clients struct {
 
 	// The pre-flight checks': zones, quotas and images (EC2),
 	// certificates, the VPC quota, and the image an SSM parameter names.
-	ec2    preflight.EC2API
-	acm    preflight.ACMAPI
-	quotas preflight.QuotasAPI
-	ssm    preflight.SSMAPI
+	ec2     preflight.EC2API
+	acm     preflight.ACMAPI
+	quotas  preflight.QuotasAPI
+	ssm     preflight.SSMAPI
 	subnets preflight.SubnetsAPI      // EC2: an existing VPC's subnets
 	dns     preflight.ZonesAPI        // Route 53: a domain's hosted zone
 	certs   preflight.CertificatesAPI // ACM: a domain's given certificate
