@@ -23,7 +23,8 @@ type Config struct {
 	// File is the config file, named in errors; empty when the config
 	// was not read from one. Dir is its directory: relative paths in the
 	// config are read from there.
-	File, Dir string
+	File string `yaml:"-"`
+	Dir  string `yaml:"-"`
 
 	node *yaml.Node // the file's top mapping, for the lines of keys
 	src  *sources   // the files read, when read from files
@@ -65,7 +66,7 @@ type Instances struct {
 
 	// UserDataTemplate is the text of the UserData file, which Load and
 	// Parse read; a config built in Go sets both.
-	UserDataTemplate string
+	UserDataTemplate string `yaml:"-"`
 
 	// Signal makes CloudFormation wait, on create and on rolling updates,
 	// until each instance reports that it serves the page.

@@ -253,7 +253,7 @@ func TestPrintOmits(t *testing.T) {
 // sameConfig compares two configs, leaving out where they were read from.
 func sameConfig(a, b *Config) bool {
 	x, y := *a, *b
-	x.node, y.node, x.src, y.src, x.Dir, y.Dir = nil, nil, nil, nil, "", ""
+	x.node, y.node, x.src, y.src, x.Dir, y.Dir, x.File, y.File = nil, nil, nil, nil, "", "", "", ""
 	x.Instances.UserData, y.Instances.UserData = a.path(a.Instances.UserData), b.path(b.Instances.UserData)
 	if a.Instances.UserData == "" {
 		x.Instances.UserData, y.Instances.UserData = "", b.Instances.UserData

@@ -61,7 +61,7 @@ func toNode(v reflect.Value, key string, omit func(string) bool) *yaml.Node {
 		t := v.Type()
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() || f.Name == "Dir" {
+			if !f.IsExported() || f.Tag.Get("yaml") == "-" {
 				continue
 			}
 			name := keyName(f)
