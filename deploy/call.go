@@ -42,62 +42,62 @@ func call[T any](b *bounded, ctx context.Context, service, op string, f func(con
 	return out, nil
 }
 
-func (b *bounded) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+func (b *bounded) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
 	return call(b, ctx, "cloudformation", "DescribeStacks", func(ctx context.Context) (*cloudformation.DescribeStacksOutput, error) {
-		return b.cfn.DescribeStacks(ctx, in)
+		return b.cfn.DescribeStacks(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error) {
+func (b *bounded) DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error) {
 	return call(b, ctx, "cloudformation", "DescribeStackEvents", func(ctx context.Context) (*cloudformation.DescribeStackEventsOutput, error) {
-		return b.cfn.DescribeStackEvents(ctx, in)
+		return b.cfn.DescribeStackEvents(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
+func (b *bounded) ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
 	return call(b, ctx, "cloudformation", "ListStackResources", func(ctx context.Context) (*cloudformation.ListStackResourcesOutput, error) {
-		return b.cfn.ListStackResources(ctx, in)
+		return b.cfn.ListStackResources(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error) {
+func (b *bounded) CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, opts ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error) {
 	return call(b, ctx, "cloudformation", "CreateChangeSet", func(ctx context.Context) (*cloudformation.CreateChangeSetOutput, error) {
-		return b.cfn.CreateChangeSet(ctx, in)
+		return b.cfn.CreateChangeSet(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error) {
+func (b *bounded) DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error) {
 	return call(b, ctx, "cloudformation", "DescribeChangeSet", func(ctx context.Context) (*cloudformation.DescribeChangeSetOutput, error) {
-		return b.cfn.DescribeChangeSet(ctx, in)
+		return b.cfn.DescribeChangeSet(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error) {
+func (b *bounded) ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, opts ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error) {
 	return call(b, ctx, "cloudformation", "ExecuteChangeSet", func(ctx context.Context) (*cloudformation.ExecuteChangeSetOutput, error) {
-		return b.cfn.ExecuteChangeSet(ctx, in)
+		return b.cfn.ExecuteChangeSet(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error) {
+func (b *bounded) DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, opts ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error) {
 	return call(b, ctx, "cloudformation", "DeleteChangeSet", func(ctx context.Context) (*cloudformation.DeleteChangeSetOutput, error) {
-		return b.cfn.DeleteChangeSet(ctx, in)
+		return b.cfn.DeleteChangeSet(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, _ ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
+func (b *bounded) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, opts ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
 	return call(b, ctx, "cloudformation", "DeleteStack", func(ctx context.Context) (*cloudformation.DeleteStackOutput, error) {
-		return b.cfn.DeleteStack(ctx, in)
+		return b.cfn.DeleteStack(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) HeadObject(ctx context.Context, in *s3.HeadObjectInput, _ ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+func (b *bounded) HeadObject(ctx context.Context, in *s3.HeadObjectInput, opts ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
 	return call(b, ctx, "s3", "HeadObject", func(ctx context.Context) (*s3.HeadObjectOutput, error) {
-		return b.s3.HeadObject(ctx, in)
+		return b.s3.HeadObject(ctx, in, opts...)
 	})
 }
 
-func (b *bounded) PutObject(ctx context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+func (b *bounded) PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
 	return call(b, ctx, "s3", "PutObject", func(ctx context.Context) (*s3.PutObjectOutput, error) {
-		return b.s3.PutObject(ctx, in)
+		return b.s3.PutObject(ctx, in, opts...)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/cfngen/cfngen/internal/progress"
 )
 
 // abandon removes what the run made, as its change set will not be
@@ -105,7 +106,7 @@ func (r *run) find(ctx context.Context) bool {
 		if left <= 0 {
 			break
 		}
-		delay = min(nextDelay(delay), left)
+		delay = min(progress.NextDelay(delay), left)
 		if d.sleep(ctx, delay) != nil {
 			break
 		}
@@ -139,7 +140,7 @@ func (r *run) waitComputed(ctx context.Context) (*cloudformation.DescribeChangeS
 		if r.d.now().Sub(start) >= computeWait {
 			return nil, fmt.Errorf("still %s after %s", out.Status, computeWait)
 		}
-		delay = nextDelay(delay)
+		delay = progress.NextDelay(delay)
 		if err := r.d.sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("still %s: %w", out.Status, err)
 		}

@@ -107,11 +107,10 @@ func TestDeployCreate(t *testing.T) {
 		"DescribeChangeSet " + cs,
 		"DescribeChangeSet " + cs,
 		"DescribeChangeSet " + cs,
-		"DescribeStackEvents web#1",
-		"ExecuteChangeSet " + cs,
+		"ExecuteChangeSet " + cs, // a new stack has no events to skip
 		"DescribeStacks web#1",
 		"DescribeStackEvents web#1",
-		"DescribeStackEvents web#1 token=3", // back to the marker on page 2
+		"DescribeStackEvents web#1 token=3", // every page of a new stack
 		"DescribeStacks web#1",
 		"DescribeStackEvents web#1",
 		"DescribeStacks web#1",
@@ -177,7 +176,7 @@ func existing(s *sim, status types.StackStatus) *simStack {
 	s.event(st, ev{"VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", ""})
 	s.event(st, ev{status: types.ResourceStatus(status)})
 	st.status = status
-	s.clock.now = s.clock.now.Add(time.Hour)
+	s.clock.Advance(time.Hour)
 	return st
 }
 

@@ -52,20 +52,10 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 	}
 	fmt.Fprintf(d.out(), "%d %s to delete with stack %s\n", len(resources), noun, stackName)
 	if !yes {
-		refused := &ConsentError{Needed: ToDestroy, StackName: stackName}
-		if d.Prompt == nil {
-			fmt.Fprintln(d.log(), "not deleted: no terminal to ask for consent on")
-			return refused
-		}
-		ok, err := d.ask(r.w, func() (bool, error) {
-			return d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s and the resources above? Type the stack name to confirm", stackName), stackName)
-		})
+		err := r.askTyped(ctx, &ConsentError{Needed: ToDestroy, StackName: stackName}, "not deleted: no terminal to ask for consent on",
+			fmt.Sprintf("Delete stack %s and the resources above? Type the stack name to confirm", stackName))
 		if err != nil {
 			return err
-		}
-		if !ok {
-			refused.Declined = true
-			return refused
 		}
 	}
 	if err := r.deleteStack(ctx, st, byID); err != nil {
@@ -78,16 +68,13 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 // listResources returns every resource of the stack.
 func (r *run) listResources(ctx context.Context, stackName, stackID string) ([]types.StackResourceSummary, error) {
 	var all []types.StackResourceSummary
-	in := &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)}
-	for {
-		out, err := r.cfn.ListStackResources(ctx, in)
+	pages := cloudformation.NewListStackResourcesPaginator(r.cfn, &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list resources of stack %s: %w", stackName, err)
 		}
 		all = append(all, out.StackResourceSummaries...)
-		if out.NextToken == nil {
-			return all, nil
-		}
-		in.NextToken = out.NextToken
 	}
+	return all, nil
 }

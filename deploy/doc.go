@@ -43,8 +43,11 @@
 // line turns these into its own hints.
 //
 // The Deployer polls with its own schedule (at once, then from 200 ms
-// growing by half up to 5 s) rather than the SDK waiters, and reads the
-// final status again: a rollback is a failure, [ErrFailed].
+// growing by half up to every 2 s) rather than the SDK waiters, and reads
+// the final status again: a rollback is a failure, [ErrFailed]. A stack
+// that a change set creates is followed from its first event; an operation
+// that has ended by the first look (a server that works within the call)
+// has nothing to follow.
 //
 // The package talks to CloudFormation through the narrow [API] interface and
 // to S3 through [Uploader], both satisfied by the aws-sdk-go-v2 clients.

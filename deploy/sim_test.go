@@ -46,6 +46,7 @@ type sim struct {
 	changeSets map[string]*simChangeSet // by ARN
 	created    []*cloudformation.CreateChangeSetInput
 	executed   []*cloudformation.ExecuteChangeSetInput
+	executedAt time.Time // of the last ExecuteChangeSet
 	deleted    []*cloudformation.DeleteStackInput
 	seq        int
 }
@@ -397,6 +398,7 @@ func (s *sim) executeChangeSet(_ context.Context, in *cloudformation.ExecuteChan
 	}
 	s.event(st, ev{status: types.ResourceStatus(st.status), reason: "User Initiated"})
 	st.script, st.start = s.onExecute, s.clock.Now()
+	s.executedAt = s.clock.Now()
 	return &cloudformation.ExecuteChangeSetOutput{}, nil
 }
 

@@ -374,7 +374,7 @@ func sweepOne(t *testing.T, sc scenario, at int, when moment) {
 	}
 
 	// Done means a second run converges.
-	s.clock.now = s.clock.now.Add(time.Minute)
+	s.clock.Advance(time.Minute)
 	d2, _, log2 := s.deployer()
 	if err := sc.run(context.Background(), d2); err != nil && !(errors.Is(err, ErrStackNotFound) && sc.consented != nil) {
 		t.Errorf("interrupted %s: the second run: %v\nlog:\n%s\nsecond log:\n%s", name, err, log, log2)

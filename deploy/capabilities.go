@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"gopkg.in/yaml.v3"
 
-	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
 
@@ -74,32 +73,6 @@ func capabilities(body []byte) ([]types.Capability, error) {
 // isJSON reports whether body looks like a JSON template.
 func isJSON(body []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n\ufeff"), []byte("{"))
-}
-
-// plan is what Deploy and Diff work out from an Input before any AWS call.
-type plan struct {
-	caps []types.Capability
-	big  bool // over MaxTemplateBody: goes through S3
-}
-
-func (d *Deployer) plan(in Input) (*plan, error) {
-	if err := d.ready(); err != nil {
-		return nil, err
-	}
-	if err := config.ValidStackName(in.StackName); err != nil {
-		return nil, err
-	}
-	p := &plan{big: len(in.Template) > MaxTemplateBody}
-	if p.big && in.S3Bucket == "" {
-		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template: give an S3 bucket to upload it to",
-			ErrTemplateTooLarge, len(in.Template), MaxTemplateBody)
-	}
-	caps, err := capabilities(in.Template)
-	if err != nil {
-		return nil, err
-	}
-	p.caps = caps
-	return p, nil
 }
 
 // Capabilities returns the capabilities that a template needs:

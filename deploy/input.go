@@ -1,0 +1,62 @@
+package deploy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/cfngen/cfngen/config"
+)
+
+// Input is one deploy.
+type Input struct {
+	StackName  string
+	Template   []byte            // YAML or JSON
+	Parameters map[string]string // sent as given; the others take the template's defaults
+	Tags       map[string]string
+	S3Bucket   string // where a template over MaxTemplateBody bytes is uploaded
+
+	Yes              bool // execute without asking (removals and replacements still need consent)
+	AllowReplacement bool // consent to remove or replace resources
+	NoExecute        bool // create the change set, show it and leave it
+
+	// AllowDeleteRollbackComplete consents to deleting a stack that cannot
+	// be updated (ROLLBACK_COMPLETE, CREATE_FAILED, ROLLBACK_FAILED,
+	// DELETE_FAILED) so that it can be created again.
+	AllowDeleteRollbackComplete bool
+
+	// Timeout bounds the whole run, every AWS call included, except the time
+	// spent at prompts; 0: none. The clean-up after it runs out has a bound
+	// of its own.
+	Timeout time.Duration
+}
+
+// prepared is what Deploy and Diff work out from an Input before any AWS
+// call.
+type prepared struct {
+	caps []types.Capability
+	big  bool // over MaxTemplateBody: goes through S3
+}
+
+// prepare checks in and works out its capabilities and where its template
+// goes.
+func (d *Deployer) prepare(in Input) (*prepared, error) {
+	if err := d.ready(); err != nil {
+		return nil, err
+	}
+	if err := config.ValidStackName(in.StackName); err != nil {
+		return nil, err
+	}
+	p := &prepared{big: len(in.Template) > MaxTemplateBody}
+	if p.big && in.S3Bucket == "" {
+		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template: give an S3 bucket to upload it to",
+			ErrTemplateTooLarge, len(in.Template), MaxTemplateBody)
+	}
+	caps, err := capabilities(in.Template)
+	if err != nil {
+		return nil, err
+	}
+	p.caps = caps
+	return p, nil
+}
