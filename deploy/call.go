@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -13,6 +14,7 @@ import (
 type bounded struct {
 	cfn API
 	s3  Uploader
+	ec2 Console
 	w   *waiter
 	now func() time.Time
 }
@@ -20,6 +22,7 @@ type bounded struct {
 var (
 	_ API      = (*bounded)(nil)
 	_ Uploader = (*bounded)(nil)
+	_ Console  = (*bounded)(nil)
 )
 
 func call[T any](b *bounded, ctx context.Context, service, op string, f func(context.Context) (T, error)) (T, error) {
@@ -87,6 +90,66 @@ func (b *bounded) DeleteChangeSet(ctx context.Context, in *cloudformation.Delete
 func (b *bounded) DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, opts ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
 	return call(b, ctx, "cloudformation", "DeleteStack", func(ctx context.Context) (*cloudformation.DeleteStackOutput, error) {
 		return b.cfn.DeleteStack(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, opts ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
+	return call(b, ctx, "cloudformation", "GetTemplate", func(ctx context.Context) (*cloudformation.GetTemplateOutput, error) {
+		return b.cfn.GetTemplate(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) ListChangeSets(ctx context.Context, in *cloudformation.ListChangeSetsInput, opts ...func(*cloudformation.Options)) (*cloudformation.ListChangeSetsOutput, error) {
+	return call(b, ctx, "cloudformation", "ListChangeSets", func(ctx context.Context) (*cloudformation.ListChangeSetsOutput, error) {
+		return b.cfn.ListChangeSets(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) UpdateTerminationProtection(ctx context.Context, in *cloudformation.UpdateTerminationProtectionInput, opts ...func(*cloudformation.Options)) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+	return call(b, ctx, "cloudformation", "UpdateTerminationProtection", func(ctx context.Context) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+		return b.cfn.UpdateTerminationProtection(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) DescribeEvents(ctx context.Context, in *cloudformation.DescribeEventsInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeEventsOutput, error) {
+	return call(b, ctx, "cloudformation", "DescribeEvents", func(ctx context.Context) (*cloudformation.DescribeEventsOutput, error) {
+		return b.cfn.DescribeEvents(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) ListHookResults(ctx context.Context, in *cloudformation.ListHookResultsInput, opts ...func(*cloudformation.Options)) (*cloudformation.ListHookResultsOutput, error) {
+	return call(b, ctx, "cloudformation", "ListHookResults", func(ctx context.Context) (*cloudformation.ListHookResultsOutput, error) {
+		return b.cfn.ListHookResults(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) GetHookResult(ctx context.Context, in *cloudformation.GetHookResultInput, opts ...func(*cloudformation.Options)) (*cloudformation.GetHookResultOutput, error) {
+	return call(b, ctx, "cloudformation", "GetHookResult", func(ctx context.Context) (*cloudformation.GetHookResultOutput, error) {
+		return b.cfn.GetHookResult(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) DetectStackDrift(ctx context.Context, in *cloudformation.DetectStackDriftInput, opts ...func(*cloudformation.Options)) (*cloudformation.DetectStackDriftOutput, error) {
+	return call(b, ctx, "cloudformation", "DetectStackDrift", func(ctx context.Context) (*cloudformation.DetectStackDriftOutput, error) {
+		return b.cfn.DetectStackDrift(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) DescribeStackDriftDetectionStatus(ctx context.Context, in *cloudformation.DescribeStackDriftDetectionStatusInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+	return call(b, ctx, "cloudformation", "DescribeStackDriftDetectionStatus", func(ctx context.Context) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+		return b.cfn.DescribeStackDriftDetectionStatus(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) DescribeStackResourceDrifts(ctx context.Context, in *cloudformation.DescribeStackResourceDriftsInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+	return call(b, ctx, "cloudformation", "DescribeStackResourceDrifts", func(ctx context.Context) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+		return b.cfn.DescribeStackResourceDrifts(ctx, in, opts...)
+	})
+}
+
+func (b *bounded) GetConsoleOutput(ctx context.Context, in *ec2.GetConsoleOutputInput, opts ...func(*ec2.Options)) (*ec2.GetConsoleOutputOutput, error) {
+	return call(b, ctx, "ec2", "GetConsoleOutput", func(ctx context.Context) (*ec2.GetConsoleOutputOutput, error) {
+		return b.ec2.GetConsoleOutput(ctx, in, opts...)
 	})
 }
 

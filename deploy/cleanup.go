@@ -28,17 +28,18 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // remove deletes the change set this run created and, when this run made
 // it, the REVIEW_IN_PROGRESS stack that holds it, and says on Log what it
 // removed and what is left, with the commands to remove that. It never
-// touches another change set or a stack this run did not make.
-func (r *run) remove(parent context.Context) {
+// touches another change set or a stack this run did not make. It reports
+// whether it deleted the change set.
+func (r *run) remove(parent context.Context) (deleted bool) {
 	cs := r.cs
 	if cs == nil {
-		return
+		return false
 	}
 	ctx, cancel := cleanupContext(parent)
 	defer cancel()
 	log := r.d.log()
 	if cs.ID == "" && !r.find(ctx) {
-		return
+		return false
 	}
 	del := func() error {
 		_, err := r.spare.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(cs.ID)})
@@ -52,12 +53,12 @@ func (r *run) remove(parent context.Context) {
 			fmt.Fprintf(log, "could not delete change set %s: %v\n", cs.Name, werr)
 			r.leftChangeSet("")
 			r.removeStack(ctx)
-			return
+			return false
 		}
 		if started(out.ExecutionStatus) {
 			fmt.Fprintf(log, "change set %s is %s: CloudFormation started it\n", cs.Name, out.ExecutionStatus)
 			r.reportStack(ctx)
-			return
+			return false
 		}
 		err = del()
 	}
@@ -67,7 +68,7 @@ func (r *run) remove(parent context.Context) {
 		if derr == nil && started(out.ExecutionStatus) {
 			fmt.Fprintf(log, "change set %s is %s: CloudFormation started it\n", cs.Name, out.ExecutionStatus)
 			r.reportStack(ctx)
-			return
+			return false
 		}
 		status := ""
 		if derr == nil {
@@ -76,8 +77,10 @@ func (r *run) remove(parent context.Context) {
 		r.leftChangeSet(status)
 	} else {
 		fmt.Fprintf(log, "deleted change set %s\n", cs.Name)
+		deleted = true
 	}
 	r.removeStack(ctx)
+	return deleted
 }
 
 // find looks for the change set by name after a CreateChangeSet whose

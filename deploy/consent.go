@@ -3,25 +3,61 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 )
 
-// consent decides whether the change set may be executed. Removals and
-// possible replacements need AllowReplacement or the stack name typed at a
-// prompt, even with Yes; anything else needs Yes or a yes at a prompt.
-func (r *run) consent(ctx context.Context, in Input, cs *ChangeSet) error {
+// consent is what the caller consents to.
+type consent struct {
+	yes     bool // execute
+	replace bool // remove or replace resources
+	broaden bool // widen access
+}
+
+// consent decides whether the change set may be executed. Removals,
+// possible replacements and wider access each need their own consent, or
+// the stack name typed at a prompt, even with yes; anything else needs yes
+// or a yes at a prompt.
+func (r *run) consent(ctx context.Context, c consent, cs *ChangeSet) error {
 	log := r.d.log()
-	refused := &ConsentError{Needed: ToReplace, StackName: cs.StackName, ChangeSet: cs.Name, Risky: cs.Risky()}
-	if len(refused.Risky) > 0 && !in.AllowReplacement {
+	refused := &ConsentError{Needed: ToReplace, StackName: cs.StackName, ChangeSet: cs.Name}
+	if !c.replace {
+		refused.Risky = cs.Risky()
+	}
+	if !c.broaden {
+		refused.Broadening = cs.broadening()
+	}
+	var what []string
+	if len(refused.Risky) > 0 {
 		fmt.Fprintln(log, "the change set removes or may replace resources:")
 		for _, c := range refused.Risky {
 			fmt.Fprintf(log, "  %s (%s): %s\n", c.LogicalID, c.Type, c.Risk())
 		}
-		return r.askTyped(ctx, refused, "not executed: removing or replacing resources needs consent",
-			fmt.Sprintf("The change set removes or may replace resources of stack %s. Type the stack name to execute it", cs.StackName))
+		what = append(what, "removes or may replace resources")
 	}
-	if in.Yes {
+	if len(refused.Broadening) > 0 {
+		fmt.Fprintln(log, "the change set widens access:")
+		for _, b := range refused.Broadening {
+			fmt.Fprintf(log, "  %s\n", b)
+		}
+		what = append(what, "widens access")
+		if len(refused.Risky) == 0 {
+			refused.Needed = ToBroaden
+		}
+	}
+	if len(what) > 0 {
+		needs := "removing or replacing resources needs consent"
+		switch {
+		case len(what) == 2:
+			needs = "removing or replacing resources and widening access need consent"
+		case refused.Needed == ToBroaden:
+			needs = "widening access needs consent"
+		}
+		return r.askTyped(ctx, refused, "not executed: "+needs,
+			fmt.Sprintf("The change set %s of stack %s. Type the stack name to execute it", strings.Join(what, " and "), cs.StackName))
+	}
+	if c.yes {
 		return nil
 	}
 	if r.d.Prompt == nil {

@@ -48,6 +48,8 @@ func (r *run) createChangeSet(ctx context.Context, in Input, p *prepared, stack 
 	if typ == types.ChangeSetTypeCreate {
 		// A failed first create then leaves no ROLLBACK_COMPLETE stack behind.
 		params.OnStackFailure = types.OnStackFailureDelete
+	} else if in.RevertDrift {
+		params.DeploymentMode = types.DeploymentModeRevertDrift
 	}
 	if p.big {
 		url, err := r.upload(ctx, in.StackName, in.S3Bucket, in.Template)
@@ -92,7 +94,7 @@ func (r *run) waitChangeSet(ctx context.Context, cs *ChangeSet) error {
 	var out *cloudformation.DescribeChangeSetOutput
 	err := r.w.poll(ctx, func(ctx context.Context) (bool, error) {
 		var err error
-		out, err = r.cfn.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(cs.ID)})
+		out, err = r.cfn.DescribeChangeSet(ctx, describeInput(cs.ID, nil))
 		if err != nil {
 			return false, fmt.Errorf("describe change set %s: %w", cs.Name, err)
 		}
@@ -114,53 +116,9 @@ func (r *run) waitChangeSet(ctx context.Context, cs *ChangeSet) error {
 		fmt.Fprintf(d.log(), "no changes: stack %s is up to date\n", cs.StackName)
 		return ErrNoChanges
 	case out.Status != types.ChangeSetStatusCreateComplete:
-		return fmt.Errorf("%w: change set %s is %s: %s", ErrFailed, cs.Name, out.Status, reason)
+		return r.changeSetFailed(ctx, cs, string(out.Status), reason)
 	}
-	cs.Changes = changes(out.Changes)
-	if out.NextToken == nil {
-		return nil
-	}
-	// The first page is read; the paginator reads the others.
-	pages := cloudformation.NewDescribeChangeSetPaginator(r.cfn, &cloudformation.DescribeChangeSetInput{
-		ChangeSetName: aws.String(cs.ID),
-		NextToken:     out.NextToken,
-	})
-	for pages.HasMorePages() {
-		next, err := pages.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("describe change set %s: %w", cs.Name, err)
-		}
-		cs.Changes = append(cs.Changes, changes(next.Changes)...)
-	}
-	return nil
-}
-
-// changes turns the API's resource changes into Changes.
-func changes(in []types.Change) []Change {
-	var out []Change
-	for _, c := range in {
-		rc := c.ResourceChange
-		if rc == nil {
-			continue
-		}
-		ch := Change{
-			Action:      string(rc.Action),
-			LogicalID:   aws.ToString(rc.LogicalResourceId),
-			Type:        aws.ToString(rc.ResourceType),
-			Replacement: string(rc.Replacement),
-		}
-		seen := map[string]bool{}
-		for _, det := range rc.Details {
-			t := det.Target
-			if t == nil || t.Attribute != types.ResourceAttributeProperties || t.Name == nil || seen[*t.Name] {
-				continue
-			}
-			seen[*t.Name] = true
-			ch.Properties = append(ch.Properties, *t.Name)
-		}
-		out = append(out, ch)
-	}
-	return out
+	return readChangeSet(ctx, r.cfn, cs, out)
 }
 
 func parameters(m map[string]string) []types.Parameter {

@@ -2,9 +2,11 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 )
 
@@ -45,15 +47,15 @@ func (d *Deployer) newRun(stack string, timeout time.Duration) *run {
 	return &run{
 		d:     d,
 		w:     w,
-		cfn:   &bounded{cfn: d.CFN, s3: d.S3, w: w, now: d.now},
-		spare: &bounded{cfn: d.CFN, s3: d.S3, now: d.now},
+		cfn:   &bounded{cfn: d.CFN, s3: d.S3, ec2: d.EC2, w: w, now: d.now},
+		spare: &bounded{cfn: d.CFN, s3: d.S3, ec2: d.EC2, now: d.now},
 		stack: stack,
 	}
 }
 
-// Deploy creates a change set for in, prints it on Out, asks for consent
-// when needed, executes it and follows the stack until CloudFormation is
-// done, then prints the outputs.
+// Deploy creates a change set for in, prints the plan on Out, asks for
+// consent when needed, executes the change set and follows the stack until
+// CloudFormation is done, then prints the outputs.
 //
 // It returns ErrNoChanges when there is nothing to do. Once a change set
 // exists, the Result comes back with any error too. Whatever stops it
@@ -72,11 +74,19 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	cs, err := r.createChangeSet(ctx, in, p, stack)
+	if errors.Is(err, ErrNoChanges) && in.TerminationProtection != nil {
+		if perr := r.protect(ctx, in.StackName, aws.ToString(stack.StackId), aws.ToBool(stack.EnableTerminationProtection), *in.TerminationProtection); perr != nil {
+			return nil, perr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{StackName: in.StackName, StackID: cs.StackID, ChangeSet: cs}
-	if err := cs.WriteTable(d.out()); err != nil {
+	if err := r.plan(ctx, cs, stack, in); err != nil {
+		return res, r.abandon(ctx, err)
+	}
+	if err := cs.WriteText(d.out(), d.Width); err != nil {
 		fmt.Fprintf(d.log(), "could not write the change set (%v): not executing it\n", err)
 		return res, r.abandon(ctx, fmt.Errorf("write change set: %w", err))
 	}
@@ -84,15 +94,23 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 		r.leftForReview(cs)
 		return res, nil
 	}
-	if err := r.consent(ctx, in, cs); err != nil {
+	if err := r.consent(ctx, consent{in.Yes, in.AllowReplacement, in.AllowBroadening}, cs); err != nil {
 		return res, r.abandon(ctx, err)
 	}
-	return res, r.execute(ctx, cs, res)
+	if err := r.execute(ctx, cs, res); err != nil {
+		return res, err
+	}
+	if in.TerminationProtection != nil {
+		on := stack != nil && changeSetType(stack) == types.ChangeSetTypeUpdate && aws.ToBool(stack.EnableTerminationProtection)
+		return res, r.protect(ctx, cs.StackName, cs.StackID, on, *in.TerminationProtection)
+	}
+	return res, nil
 }
 
-// Diff creates a change set for in, prints it on Out and deletes it (and
-// its stack, when Diff made that stack). It returns ErrNoChanges when there
-// is nothing to do. It never deletes a stack that it did not make.
+// Diff creates a change set for in, prints the plan on Out and deletes the
+// change set (and its stack, when Diff made that stack). It returns
+// ErrNoChanges when there is nothing to do. It never deletes a stack that
+// it did not make.
 func (d *Deployer) Diff(ctx context.Context, in Input) (*ChangeSet, error) {
 	p, err := d.prepare(in)
 	if err != nil {
@@ -107,11 +125,29 @@ func (d *Deployer) Diff(ctx context.Context, in Input) (*ChangeSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cs.WriteTable(d.out()); err != nil {
+	if err := r.plan(ctx, cs, stack, in); err != nil {
+		return cs, r.abandon(ctx, err)
+	}
+	if err := cs.WriteText(d.out(), d.Width); err != nil {
 		return cs, r.abandon(ctx, fmt.Errorf("write change set: %w", err))
 	}
-	r.remove(ctx)
+	cs.Deleted = r.remove(ctx)
 	return cs, nil
+}
+
+// plan completes the change set of in into the plan. Only an interrupt
+// stops it: what cannot be read becomes a note.
+func (r *run) plan(ctx context.Context, cs *ChangeSet, stack *types.Stack, in Input) error {
+	cs.Template = in.Template
+	given := in.Parameters
+	if given == nil {
+		given = map[string]string{}
+	}
+	if in.RevertDrift && cs.Type == string(types.ChangeSetTypeCreate) {
+		cs.Notes = append(cs.Notes, "a new stack has no drift to revert")
+	}
+	r.complete(ctx, cs, stack, given, tags(in.Tags))
+	return ctx.Err()
 }
 
 // changeSetType is CREATE for a missing stack or one never executed
@@ -123,13 +159,12 @@ func changeSetType(st *types.Stack) types.ChangeSetType {
 	return types.ChangeSetTypeUpdate
 }
 
-// leftForReview says how to execute or delete a change set left with
-// NoExecute.
+// leftForReview says that the change set is left with NoExecute, and how
+// to delete it.
 func (r *run) leftForReview(cs *ChangeSet) {
 	log := r.d.log()
-	fmt.Fprintf(log, "change set %s left for review\n", cs.Name)
-	fmt.Fprintf(log, "  execute it: aws cloudformation execute-change-set --stack-name %s --change-set-name %s\n", cs.StackName, cs.Name)
-	fmt.Fprintf(log, "  delete it:  aws cloudformation delete-change-set --stack-name %s --change-set-name %s\n", cs.StackName, cs.Name)
+	fmt.Fprintf(log, "change set %s left for review on stack %s\n", cs.Name, cs.StackName)
+	fmt.Fprintf(log, "  delete it: aws cloudformation delete-change-set --stack-name %s --change-set-name %s\n", cs.StackName, cs.Name)
 	if r.ownStack {
 		fmt.Fprintf(log, "  then the empty stack: aws cloudformation delete-stack --stack-name %s\n", cs.StackName)
 	}

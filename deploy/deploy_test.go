@@ -144,7 +144,12 @@ func TestDeployCreate(t *testing.T) {
 		Status:    "CREATE_COMPLETE",
 		Outputs:   []Output{{"VpcId", "vpc-0abc", "the VPC"}, {"URL", "http://web.example", ""}},
 	})
-	checkText(t, "Out", out.String(), `ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
+	checkText(t, "Out", out.String(), `parameters:
+  Cidr: 10.1.0.0/16 (given)
+stack tags:
+  + env: test
+  + project: cfngen
+ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
 Add     VPC         AWS::EC2::VPC     -            -
 Add     Subnet      AWS::EC2::Subnet  -            -
 Add     Role        AWS::IAM::Role    -            -
@@ -176,6 +181,10 @@ func existing(s *sim, status types.StackStatus) *simStack {
 	s.event(st, ev{"VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", ""})
 	s.event(st, ev{status: types.ResourceStatus(status)})
 	st.status = status
+	// Deployed from testInput.
+	st.template = testTemplate
+	st.params = []types.Parameter{{ParameterKey: aws.String("Cidr"), ParameterValue: aws.String("10.1.0.0/16")}}
+	st.tags = []types.Tag{{Key: aws.String("env"), Value: aws.String("test")}, {Key: aws.String("project"), Value: aws.String("cfngen")}}
 	s.clock.Advance(time.Hour)
 	return st
 }
@@ -283,9 +292,8 @@ func TestDeployCreateFails(t *testing.T) {
 	check(t, "executed", res.Executed, true)
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "ExecuteChangeSet " + res.ChangeSet.Name})
 	want := "stack web: DELETE_COMPLETE in 4s\n" +
-		"the creation of stack web failed; CloudFormation rolled it back and deleted the stack\n" +
-		"failed resources:\n" +
-		"  VPC (AWS::EC2::VPC) CREATE_FAILED: " + reason + "\n"
+		"cause: VPC (AWS::EC2::VPC) CREATE_FAILED: " + reason + "\n" +
+		"the creation of stack web failed; CloudFormation rolled it back and deleted the stack\n"
 	if !strings.HasSuffix(log.String(), want) {
 		t.Errorf("Log ends:\n%s\nwant suffix:\n%s", log, want)
 	}
@@ -316,7 +324,7 @@ func TestDeployUpdateRollsBack(t *testing.T) {
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "ExecuteChangeSet " + res.ChangeSet.Name})
 	for _, want := range []string{
 		"Subnet  AWS::EC2::Subnet            UPDATE_FAILED  " + reason + "\n",
-		"stack web: UPDATE_ROLLBACK_COMPLETE in 3s\nfailed resources:\n  Subnet (AWS::EC2::Subnet) UPDATE_FAILED: " + reason + "\n",
+		"stack web: UPDATE_ROLLBACK_COMPLETE in 3s\ncause: Subnet (AWS::EC2::Subnet) UPDATE_FAILED: " + reason + "\n",
 	} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("Log lacks %q:\n%s", want, log)

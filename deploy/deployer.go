@@ -13,15 +13,21 @@ import (
 // Deployer deploys stacks. Only CFN is required; the zero values of the
 // other fields mean no output, no terminal and the real clock.
 type Deployer struct {
-	CFN    API
-	S3     Uploader // used only when Input.S3Bucket is set
-	Region string   // region of the S3 template URL
+	CFN API
+	S3  Uploader // used only when Input.S3Bucket is set
+	// EC2, when set, reads the console of an instance that signalled
+	// failure, for the line in which cfngen's user data says why.
+	EC2    Console
+	Region string // region of the S3 template URL
 
 	Out      io.Writer // the product: change-set table, outputs (stdout)
 	Log      io.Writer // progress and notes (stderr)
 	Prompt   Prompter  // nil: no terminal to ask on
 	Terminal bool      // Log is a terminal: one live line rewritten in place
 	Color    bool      // colour statuses on Log
+	// Width shortens the values in the plan on Out to that many
+	// characters, as for a terminal; 0 writes them whole.
+	Width int
 
 	// Test seams.
 	Now       func() time.Time                                 // default time.Now

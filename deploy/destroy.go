@@ -15,7 +15,8 @@ import (
 // Destroy deletes a stack and all its resources after listing them on Out.
 // It needs yes, or the stack name typed at the prompt; without either it
 // returns a *ConsentError. It follows the deletion until DELETE_COMPLETE.
-// A stack that does not exist gives ErrStackNotFound.
+// A stack that does not exist gives ErrStackNotFound; one with termination
+// protection on, a *ProtectedError.
 func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) error {
 	if err := d.ready(); err != nil {
 		return err
@@ -30,6 +31,9 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 	}
 	if st == nil {
 		return fmt.Errorf("%w: stack %s does not exist", ErrStackNotFound, stackName)
+	}
+	if aws.ToBool(st.EnableTerminationProtection) {
+		return &ProtectedError{StackName: stackName}
 	}
 	resources, err := r.listResources(ctx, stackName, aws.ToString(st.StackId))
 	if err != nil {

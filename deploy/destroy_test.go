@@ -149,7 +149,7 @@ func TestDestroyFails(t *testing.T) {
 		t.Fatalf("Destroy: %v, want ErrFailed", err)
 	}
 	check(t, "error", err.Error(), "deploy failed: stack web is DELETE_FAILED: VPC: "+reason)
-	if !strings.HasSuffix(log.String(), "stack web: DELETE_FAILED in 3s\nfailed resources:\n  VPC (AWS::EC2::VPC) DELETE_FAILED: "+reason+"\n") {
+	if !strings.HasSuffix(log.String(), "stack web: DELETE_FAILED in 3s\ncause: VPC (AWS::EC2::VPC) DELETE_FAILED: "+reason+"\n") {
 		t.Errorf("Log:\n%s", log)
 	}
 }

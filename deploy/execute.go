@@ -2,11 +2,15 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/cfngen/cfngen/config"
 )
 
 // execute runs the change set and follows the stack to its final status.
@@ -71,7 +75,7 @@ func (r *run) execute(ctx context.Context, cs *ChangeSet, res *Result) error {
 	switch st.StackStatus {
 	case types.StackStatusCreateComplete, types.StackStatusUpdateComplete, types.StackStatusImportComplete:
 	default:
-		return d.failure(op, st, failed)
+		return r.failure(ctx, op, st, failed)
 	}
 	res.Outputs = outputs(st)
 	if len(res.Outputs) > 0 {
@@ -83,27 +87,102 @@ func (r *run) execute(ctx context.Context, cs *ChangeSet, res *Result) error {
 	return nil
 }
 
-// failure prints the failed resources and the final status on Log and
-// returns an error wrapping ErrFailed.
-func (d *Deployer) failure(op *operation, st *types.Stack, failed []types.StackEvent) error {
-	log := d.log()
-	status := string(st.StackStatus)
-	if st.StackStatus == types.StackStatusDeleteComplete && op.begin == types.StackStatusCreateInProgress {
-		fmt.Fprintf(log, "the creation of stack %s failed; CloudFormation rolled it back and deleted the stack\n", op.stackName)
+// ExecuteInput names a change set to execute, made earlier (such as by
+// Deploy with NoExecute), and the consent given for it.
+type ExecuteInput struct {
+	StackName string // the change set's stack; may be "" when ChangeSet is an ARN
+	ChangeSet string // the change set's name or ARN
+
+	Yes              bool // execute without asking (removals, replacements and wider access still need consent)
+	AllowReplacement bool // consent to remove or replace resources
+	AllowBroadening  bool // consent to widen access
+
+	// Timeout bounds the whole run, as Input.Timeout does.
+	Timeout time.Duration
+}
+
+// ChangeSetStateError is a change set that cannot be executed in its
+// state, such as one that failed or was executed already. It matches
+// ErrNotExecutable.
+type ChangeSetStateError struct {
+	StackName, ChangeSet    string
+	Status, ExecutionStatus string
+	Reason                  string
+}
+
+func (e *ChangeSetStateError) Is(target error) bool { return target == ErrNotExecutable }
+
+func (e *ChangeSetStateError) Error() string {
+	s := fmt.Sprintf("%s: change set %s of stack %s is %s and %s", ErrNotExecutable, e.ChangeSet, e.StackName, e.Status, e.ExecutionStatus)
+	if e.Reason != "" {
+		s += ": " + e.Reason
 	}
-	if r := aws.ToString(st.StackStatusReason); r != "" {
-		fmt.Fprintf(log, "stack %s: %s: %s\n", op.stackName, d.paint(status), r)
+	return s
+}
+
+// Execute executes a change set that exists: it reads it, prints the plan
+// on Out as Deploy does, asks for the same consent, executes it, follows
+// the stack and prints the outputs. It never deletes the change set, which
+// is not its own: without consent it leaves it as it is.
+func (d *Deployer) Execute(ctx context.Context, in ExecuteInput) (*Result, error) {
+	if err := d.ready(); err != nil {
+		return nil, err
 	}
-	var first string
-	if len(failed) > 0 {
-		fmt.Fprintln(log, "failed resources:")
-		for _, e := range failed {
-			id, reason := aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceStatusReason)
-			fmt.Fprintf(log, "  %s (%s) %s: %s\n", id, aws.ToString(e.ResourceType), d.paint(string(e.ResourceStatus)), reason)
-			if first == "" && reason != "" {
-				first = ": " + id + ": " + reason
-			}
+	if in.ChangeSet == "" {
+		return nil, errors.New("execute: no change set named")
+	}
+	arn := strings.HasPrefix(in.ChangeSet, "arn:")
+	if !arn {
+		if err := config.ValidStackName(in.StackName); err != nil {
+			return nil, err
 		}
 	}
-	return fmt.Errorf("%w: stack %s is %s%s", ErrFailed, op.stackName, status, first)
+	r := d.newRun(in.StackName, in.Timeout)
+	q := describeInput(in.ChangeSet, nil)
+	if in.StackName != "" {
+		q.StackName = aws.String(in.StackName)
+	}
+	out, err := r.cfn.DescribeChangeSet(ctx, q)
+	if apiCode(err) == "ChangeSetNotFound" || isStackMissing(err) {
+		return nil, fmt.Errorf("%w: change set %s of stack %s", ErrChangeSetNotFound, in.ChangeSet, orDash(in.StackName))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describe change set %s: %w", in.ChangeSet, err)
+	}
+	cs := &ChangeSet{StackName: in.StackName}
+	if err := readChangeSet(ctx, r.cfn, cs, out); err != nil {
+		return nil, err
+	}
+	res := &Result{StackName: cs.StackName, StackID: cs.StackID, ChangeSet: cs}
+	if cs.Status != string(types.ChangeSetStatusCreateComplete) || cs.ExecutionStatus != string(types.ExecutionStatusAvailable) {
+		return res, &ChangeSetStateError{StackName: cs.StackName, ChangeSet: cs.Name, Status: cs.Status,
+			ExecutionStatus: cs.ExecutionStatus, Reason: aws.ToString(out.StatusReason)}
+	}
+	stack, err := describeStack(ctx, r.cfn, cs.StackID)
+	if err != nil {
+		return res, err
+	}
+	cs.Type = string(changeSetType(stack))
+	if cs.Type == string(types.ChangeSetTypeCreate) {
+		stack = nil
+	}
+	body, err := r.template(ctx, &cloudformation.GetTemplateInput{ChangeSetName: aws.String(cs.ID), StackName: aws.String(cs.StackID), TemplateStage: types.TemplateStageOriginal})
+	if err != nil {
+		cs.Notes = append(cs.Notes, fmt.Sprintf("could not read the change set's template (%v): the access that changes is not known", err))
+	}
+	cs.Template = body
+	if body != nil {
+		r.complete(ctx, cs, stack, nil, cs.csTags)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := cs.WriteText(d.out(), d.Width); err != nil {
+		return res, fmt.Errorf("write change set: %w", err)
+	}
+	if err := r.consent(ctx, consent{in.Yes, in.AllowReplacement, in.AllowBroadening}, cs); err != nil {
+		fmt.Fprintf(d.log(), "change set %s is left as it is on stack %s\n", cs.Name, cs.StackName)
+		return res, err
+	}
+	return res, r.execute(ctx, cs, res)
 }

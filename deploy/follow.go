@@ -21,6 +21,7 @@ type operation struct {
 	resources map[string]string // logical ID → type of the resources it touches; nil: unknown
 	marker    string            // ID of the newest event already seen
 	start     time.Time
+	id        string // the operation's ID, as its first event gives it
 }
 
 // follow prints the operation's events and progress until the stack leaves

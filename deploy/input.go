@@ -17,9 +17,19 @@ type Input struct {
 	Tags       map[string]string
 	S3Bucket   string // where a template over MaxTemplateBody bytes is uploaded
 
-	Yes              bool // execute without asking (removals and replacements still need consent)
+	Yes              bool // execute without asking (removals, replacements and wider access still need consent)
 	AllowReplacement bool // consent to remove or replace resources
+	AllowBroadening  bool // consent to widen access: IAM permissions, security-group rules
 	NoExecute        bool // create the change set, show it and leave it
+
+	// RevertDrift creates the change set of an update in the drift-aware
+	// mode (REVERT_DRIFT): it also puts back what was changed outside
+	// CloudFormation, and the plan shows that drift.
+	RevertDrift bool
+	// TerminationProtection, when set, turns the stack's termination
+	// protection on or off once the deploy has succeeded (or found nothing
+	// to change).
+	TerminationProtection *bool
 
 	// AllowDeleteRollbackComplete consents to deleting a stack that cannot
 	// be updated (ROLLBACK_COMPLETE, CREATE_FAILED, ROLLBACK_FAILED,

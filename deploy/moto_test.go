@@ -148,11 +148,16 @@ func TestMotoDeploy(t *testing.T) {
 	check(t, "stack", stackStatus(t, cfn, name), "CREATE_COMPLETE")
 	// moto gives no outputs after a change-set deploy.
 	check(t, "outputs", res.Outputs, []Output(nil))
-	checkText(t, "Out", out.String(), `ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
+	checkText(t, "Out", out.String(), `parameters:
+  VpcCidr: 10.0.0.0/16 (given)
+  SubnetCidr: 10.0.1.0/24 (given)
+ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
 Add     VPC         AWS::EC2::VPC     -            -
 Add     Subnet      AWS::EC2::Subnet  -            -
 Add     Role        AWS::IAM::Role    -            -
 3 to add, 0 to modify, 0 to remove, 0 replacements
+access:
+  + IAM Role trust: Allow sts:AssumeRole by Service: ec2.amazonaws.com
 `)
 	// moto creates the stack within ExecuteChangeSet: the first look finds
 	// it done, and there is nothing to follow.

@@ -52,6 +52,9 @@ func (p *tracker) events(evs []types.StackEvent) {
 	}
 	log := p.d.log()
 	for _, e := range evs {
+		if p.op.id == "" {
+			p.op.id = aws.ToString(e.OperationId)
+		}
 		id, ty, status := aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), string(e.ResourceStatus)
 		if ty != stackType || id != p.op.stackName {
 			if strings.HasSuffix(status, "_FAILED") {

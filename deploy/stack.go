@@ -119,6 +119,9 @@ func (r *run) deleteStack(ctx context.Context, st *types.Stack, resources map[st
 		StackName:          aws.String(id),
 		ClientRequestToken: aws.String(d.token("delete")),
 	})
+	if isProtected(err) {
+		return &ProtectedError{StackName: name}
+	}
 	if err != nil {
 		err = fmt.Errorf("delete stack %s: %w", name, err)
 		if notSent(err) || isClientFault(err) {
@@ -143,7 +146,7 @@ func (r *run) deleteStack(ctx context.Context, st *types.Stack, resources map[st
 		return err
 	}
 	if final.StackStatus != types.StackStatusDeleteComplete {
-		return d.failure(op, final, failed)
+		return r.failure(ctx, op, final, failed)
 	}
 	return nil
 }
