@@ -90,13 +90,13 @@ func securityChanges(old, new []byte, oldParams, newParams map[string]string) (*
 		if err != nil {
 			return nil, fmt.Errorf("deployed template: %w", err)
 		}
-		before = readAccess(root, oldParams)
+		before = readAccess(root, withDefaults(old, oldParams))
 	}
 	root, err := cfnyaml.Parse(new)
 	if err != nil {
 		return nil, fmt.Errorf("new template: %w", err)
 	}
-	after := readAccess(root, newParams)
+	after := readAccess(root, withDefaults(new, newParams))
 	sc := &SecurityChanges{}
 	for _, s := range after.statements {
 		if !slices.ContainsFunc(before.statements, s.same) {
@@ -127,6 +127,22 @@ func securityChanges(old, new []byte, oldParams, newParams map[string]string) (*
 		}
 	}
 	return sc, nil
+}
+
+// withDefaults returns the values, with the template's defaults for the
+// parameters that have none: CloudFormation's values for them.
+func withDefaults(body []byte, values map[string]string) map[string]string {
+	out := map[string]string{}
+	_, defaults, _ := templateParams(body)
+	for k, v := range defaults {
+		if v != nil {
+			out[k] = *v
+		}
+	}
+	for k, v := range values {
+		out[k] = v
+	}
+	return out
 }
 
 // access is what one template grants.

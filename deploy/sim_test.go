@@ -69,9 +69,11 @@ type sim struct {
 	changeSets map[string]*simChangeSet // by ARN
 	created    []*cloudformation.CreateChangeSetInput
 	executed   []*cloudformation.ExecuteChangeSetInput
-	executedAt time.Time // of the last ExecuteChangeSet
-	deleted    []*cloudformation.DeleteStackInput
-	seq        int
+	// describedChangeSets lists every DescribeChangeSet input.
+	describedChangeSets []*cloudformation.DescribeChangeSetInput
+	executedAt          time.Time // of the last ExecuteChangeSet
+	deleted             []*cloudformation.DeleteStackInput
+	seq                 int
 }
 
 type simStack struct {
@@ -381,6 +383,7 @@ func invalidStatus(msg string) error {
 }
 
 func (s *sim) describeChangeSet(_ context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
+	s.describedChangeSets = append(s.describedChangeSets, in)
 	cs := s.changeSet(aws.ToString(in.ChangeSetName))
 	if cs == nil {
 		return nil, csMissing(aws.ToString(in.ChangeSetName))

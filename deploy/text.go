@@ -21,6 +21,15 @@ func (cs *ChangeSet) WriteText(w io.Writer, width int) error {
 	cs.writeTags(b, width)
 	cs.writeChanges(b, width)
 	fmt.Fprintln(b, cs.Summary())
+	if cs.DeploymentMode == "REVERT_DRIFT" {
+		var drifted []string
+		for _, c := range cs.Changes {
+			if c.Drift != "" && c.Drift != "IN_SYNC" {
+				drifted = append(drifted, c.LogicalID+" ("+c.Drift+")")
+			}
+		}
+		fmt.Fprintf(b, "drift reverted: %s\n", orDash(strings.Join(drifted, ", ")))
+	}
 	for _, c := range cs.Changes {
 		if why := c.why(); why != "" {
 			fmt.Fprintf(b, "%s: %s\n", c.LogicalID, why)
@@ -158,14 +167,18 @@ func (d PropertyChange) text(width int) string {
 	if d.Before == "" && d.After == "" && d.ChangeType == "" {
 		return ""
 	}
+	after := value(d.After, width)
+	if d.After == "" && d.Evaluation == "Dynamic" {
+		after = "?"
+	}
 	var s string
 	switch d.ChangeType {
 	case "Add":
-		s = d.Where() + ": + " + value(d.After, width)
+		s = d.Where() + ": + " + after
 	case "Remove":
 		s = d.Where() + ": - " + value(d.Before, width)
 	default:
-		s = d.Where() + ": " + value(d.Before, width) + " -> " + value(d.After, width)
+		s = d.Where() + ": " + value(d.Before, width) + " -> " + after
 	}
 	var notes []string
 	switch d.Recreation {

@@ -20,7 +20,10 @@ Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE]
   cfngen deploy [-c FILE] [--yes] [--no-execute] [flags]
-  cfngen diff [-c FILE] [--exit-code] [flags]
+  cfngen diff [-c FILE] [--exit-code] [--format table|json|svg] [flags]
+  cfngen execute CHANGE_SET [--stack-name NAME] [--yes] [flags]
+  cfngen changesets [--stack-name NAME] [--format table|json]
+  cfngen drift [--stack-name NAME] [--format table|json] [--exit-code]
   cfngen outputs [--stack-name NAME] [--format text|json]
   cfngen destroy [--stack-name NAME] [--yes]
   cfngen graph [-c FILE] [--format dot|mermaid]
@@ -43,6 +46,7 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	terminal       bool // stdin and stderr are terminals: prompts and live progress
+	outTerminal    bool // stdout is a terminal: long values in plans are shortened
 
 	// connect builds the AWS clients: connectAWS, or a fake in tests.
 	connect func(ctx context.Context, f *awsFlags, log io.Writer) (*clients, error)
@@ -52,8 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	e := &env{
 		stdin: stdin, stdout: &pipeWriter{stdout}, stderr: stderr,
 		getenv:   os.Getenv,
-		terminal: isTerminal(stdin) && isTerminal(stderr),
-		connect:  connectAWS,
+		terminal: isTerminal(stdin) && isTerminal(stderr), outTerminal: isTerminal(stdout),
+		connect: connectAWS,
 	}
 	return e.run(ctx, args)
 }
@@ -61,15 +65,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // run runs the command that args name.
 func (e *env) run(ctx context.Context, args []string) error {
 	commands := map[string]command{
-		"synth":    synth,
-		"validate": validate,
-		"version":  version,
-		"graph":    graph,
-		"deploy":   deployCmd,
-		"diff":     diffCmd,
-		"outputs":  outputsCmd,
-		"destroy":  destroyCmd,
-		"stackset": stacksetCmd,
+		"synth":      synth,
+		"validate":   validate,
+		"version":    version,
+		"graph":      graph,
+		"deploy":     deployCmd,
+		"diff":       diffCmd,
+		"outputs":    outputsCmd,
+		"destroy":    destroyCmd,
+		"execute":    executeCmd,
+		"changesets": changesetsCmd,
+		"drift":      driftCmd,
+		"stackset":   stacksetCmd,
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "-help" && args[0] != "--help" {
 		return synth(ctx, e, args)
