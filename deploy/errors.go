@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Errors that a command line maps to exit codes and hints. Returned errors
@@ -202,6 +203,10 @@ func (e *CallError) Endpoint() string {
 	var oe *net.OpError
 	if errors.As(e.Err, &oe) && oe.Addr != nil {
 		return oe.Addr.String()
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(e.Err, &re) && re.Response != nil && re.Response.Response != nil && re.Response.Request != nil && re.Response.Request.URL != nil {
+		return re.Response.Request.URL.Scheme + "://" + re.Response.Request.URL.Host
 	}
 	return ""
 }

@@ -73,12 +73,14 @@ func templateParams(body []byte) (keys []string, defaults map[string]*string, ss
 	return keys, defaults, ssm
 }
 
-// parameterChanges works out every parameter's change. stack is the stack
-// before (nil: a new one); given the values the update gives (nil: not
-// known, for a change set made elsewhere); used the values that
-// DescribeChangeSet says the change set uses.
-func parameterChanges(body []byte, stack *types.Stack, given map[string]string, used []types.Parameter) []ParameterChange {
+// parameterChanges works out every parameter's change. previous is the
+// deployed template (nil: not known); stack the stack before (nil: a new
+// one); given the values the update gives (nil: not known, for a change set
+// made elsewhere); used the values that DescribeChangeSet says the change
+// set uses.
+func parameterChanges(body, previous []byte, stack *types.Stack, given map[string]string, used []types.Parameter) []ParameterChange {
 	keys, defaults, ssm := templateParams(body)
+	_, oldDefaults, _ := templateParams(previous)
 	before := map[string]types.Parameter{}
 	if stack != nil {
 		for _, p := range stack.Parameters {
@@ -123,7 +125,10 @@ func parameterChanges(body []byte, stack *types.Stack, given map[string]string, 
 		}
 		pc.Changed = pc.New || pc.Before != pc.After ||
 			pc.ResolvedBefore != "" && pc.ResolvedAfter != "" && pc.ResolvedBefore != pc.ResolvedAfter
-		pc.RevertsToDefault = had && pc.Source == SourceDefault && pc.Before != pc.After
+		// A value that was the deployed template's default was not given
+		// either: the default itself changes.
+		wasDefault := oldDefaults[k] != nil && *oldDefaults[k] == pc.Before
+		pc.RevertsToDefault = had && pc.Source == SourceDefault && pc.Before != pc.After && !wasDefault
 		out = append(out, pc)
 	}
 	for _, k := range slices.Sorted(maps.Keys(before)) {

@@ -20,8 +20,6 @@ import (
 // given: not known, for a change set made elsewhere). cs.Template must be
 // set; the deployed template is read here.
 func (r *run) complete(ctx context.Context, cs *ChangeSet, stack *types.Stack, given map[string]string, tags []types.Tag) {
-	cs.Parameters = parameterChanges(cs.Template, stack, given, cs.csParams)
-	cs.Tags = tagChanges(stack, tags)
 	if cs.Type == string(types.ChangeSetTypeUpdate) {
 		body, err := r.template(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(cs.StackID), TemplateStage: types.TemplateStageOriginal})
 		if err != nil {
@@ -30,6 +28,8 @@ func (r *run) complete(ctx context.Context, cs *ChangeSet, stack *types.Stack, g
 			cs.Previous = body
 		}
 	}
+	cs.Parameters = parameterChanges(cs.Template, cs.Previous, stack, given, cs.csParams)
+	cs.Tags = tagChanges(stack, tags)
 	oldValues, newValues := parameterValues(cs.Parameters)
 	if cs.Previous != nil {
 		r.predict(cs, oldValues, newValues)

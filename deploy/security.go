@@ -238,6 +238,9 @@ var iamPolicies = map[string][]string{
 	"AWS::IAM::GroupPolicy":   {"GroupName"},
 }
 
+// attachedTo names what a property of iamPolicies attaches a policy to.
+var attachedTo = map[string]string{"Roles": "role", "Users": "user", "Groups": "group", "RoleName": "role", "UserName": "user", "GroupName": "group"}
+
 // resourcePolicies are the resource types with a resource-based policy.
 var resourcePolicies = map[string]bool{
 	"AWS::S3::BucketPolicy": true,
@@ -280,7 +283,7 @@ func readAccess(root *yaml.Node, params map[string]string) access {
 			var to []string
 			for _, p := range iamPolicies[t] {
 				for _, v := range list(cfnyaml.Get(props, p)) {
-					to = append(to, strings.ToLower(strings.TrimSuffix(p, "Name"))+" "+r.ref(v))
+					to = append(to, attachedTo[p]+" "+r.ref(v))
 				}
 			}
 			slices.Sort(to)
