@@ -38,7 +38,12 @@ func capabilities(body []byte) ([]types.Capability, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("parse template: not a mapping")
 	}
-	root := doc.Content[0]
+	return capabilitiesOf(doc.Content[0])
+}
+
+// capabilitiesOf returns the capabilities that the template with root
+// mapping root needs, short form or long.
+func capabilitiesOf(root *yaml.Node) ([]types.Capability, error) {
 	resources := cfnyaml.Get(root, "Resources")
 	if resources == nil || resources.Kind != yaml.MappingNode {
 		return nil, errors.New("parse template: no Resources section")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"gopkg.in/yaml.v3"
 )
 
 // ChangeSet is a change set that CloudFormation has computed, and the plan
@@ -45,6 +46,9 @@ type ChangeSet struct {
 
 	csParams []types.Parameter // as DescribeChangeSet gives them
 	csTags   []types.Tag
+	// tree and previous are Template and Previous as long-form trees; nil
+	// when they do not read.
+	tree, previous *yaml.Node
 }
 
 // Change is one resource change of a change set.

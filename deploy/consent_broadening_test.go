@@ -200,7 +200,7 @@ func TestPlanOfExecuteKnowsNoSources(t *testing.T) {
 		{ParameterKey: aws.String("InstanceType"), ParameterValue: aws.String("t3.micro")},
 		{ParameterKey: aws.String("AllowedCidr"), ParameterValue: aws.String("10.1.0.0/16")},
 	}}
-	ps := parameterChanges(cs.Template, []byte(webDeployed), &types.Stack{Parameters: s.stacks[0].params}, nil, cs.csParams)
+	ps := parameterChanges(tree(t, webNext), tree(t, webDeployed), &types.Stack{Parameters: s.stacks[0].params}, nil, cs.csParams)
 	check(t, "parameters", ps, []ParameterChange{
 		{Key: "InstanceType", Before: "t3.small", After: "t3.micro", Changed: true},
 		{Key: "AllowedCidr", Before: "10.0.0.0/8", After: "10.1.0.0/16", Changed: true},

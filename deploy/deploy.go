@@ -83,6 +83,7 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{StackName: in.StackName, StackID: cs.StackID, ChangeSet: cs}
+	cs.tree = p.tree
 	if err := r.plan(ctx, cs, stack, in); err != nil {
 		return res, r.abandon(ctx, err)
 	}
@@ -125,6 +126,7 @@ func (d *Deployer) Diff(ctx context.Context, in Input) (*ChangeSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	cs.tree = p.tree
 	if err := r.plan(ctx, cs, stack, in); err != nil {
 		return cs, r.abandon(ctx, err)
 	}

@@ -50,8 +50,7 @@ func impacts(cs *ChangeSet) []Impact {
 		return nil
 	}
 	var out []Impact
-	root, _ := cfnyaml.Parse(cs.Template)
-	resources := cfnyaml.Get(root, "Resources")
+	resources := cfnyaml.Get(cs.tree, "Resources")
 	total := 0
 	if resources != nil && resources.Kind == yaml.MappingNode {
 		for i := 1; i < len(resources.Content); i += 2 {

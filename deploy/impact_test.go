@@ -39,13 +39,13 @@ func TestImpacts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, im := range impacts(&ChangeSet{Type: "UPDATE", Template: []byte(two), Changes: tc.changes}) {
+			for _, im := range impacts(&ChangeSet{Type: "UPDATE", tree: tree(t, two), Changes: tc.changes}) {
 				got = append(got, im.Kind+": "+im.Text)
 			}
 			check(t, "impacts", got, tc.want)
 		})
 	}
-	one := &ChangeSet{Type: "UPDATE", Template: []byte("Resources:\n  I: {Type: AWS::EC2::Instance}\n"),
+	one := &ChangeSet{Type: "UPDATE", tree: tree(t, "Resources:\n  I: {Type: AWS::EC2::Instance}\n"),
 		Changes: []Change{{Action: "Modify", LogicalID: "I", Type: instanceType, Replacement: "True"}}}
 	check(t, "one", impacts(one)[0].Text, "the only instance is replaced; the site is down until the new one passes health checks")
 	one.Type = "CREATE"

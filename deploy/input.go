@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"gopkg.in/yaml.v3"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
 
 // Input is one deploy.
@@ -46,7 +48,8 @@ type Input struct {
 // call.
 type prepared struct {
 	caps []types.Capability
-	big  bool // over MaxTemplateBody: goes through S3
+	big  bool       // over MaxTemplateBody: goes through S3
+	tree *yaml.Node // the template's long-form tree, read once for the plan; nil when it does not read so
 }
 
 // prepare checks in and works out its capabilities and where its template
@@ -63,10 +66,15 @@ func (d *Deployer) prepare(in Input) (*prepared, error) {
 		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template: give an S3 bucket to upload it to",
 			ErrTemplateTooLarge, len(in.Template), MaxTemplateBody)
 	}
-	caps, err := capabilities(in.Template)
+	var err error
+	if p.tree, err = cfnyaml.Parse(in.Template); err == nil {
+		p.caps, err = capabilitiesOf(p.tree)
+	} else {
+		p.tree = nil
+		p.caps, err = capabilities(in.Template)
+	}
 	if err != nil {
 		return nil, err
 	}
-	p.caps = caps
 	return p, nil
 }

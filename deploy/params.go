@@ -42,14 +42,11 @@ type ParameterChange struct {
 	ssm bool // of an SSM parameter type
 }
 
-// templateParams returns the template's parameters in order, with their
-// defaults (nil: none) and which are of an SSM parameter type.
-func templateParams(body []byte) (keys []string, defaults map[string]*string, ssm map[string]bool) {
+// templateParams returns the parameters of the template with tree root
+// (nil: none) in order, with their defaults (nil: none) and which are of an
+// SSM parameter type.
+func templateParams(root *yaml.Node) (keys []string, defaults map[string]*string, ssm map[string]bool) {
 	defaults, ssm = map[string]*string{}, map[string]bool{}
-	root, err := cfnyaml.Parse(body)
-	if err != nil {
-		return nil, defaults, ssm
-	}
 	params := cfnyaml.Get(root, "Parameters")
 	if params == nil || params.Kind != yaml.MappingNode {
 		return nil, defaults, ssm
@@ -73,13 +70,13 @@ func templateParams(body []byte) (keys []string, defaults map[string]*string, ss
 	return keys, defaults, ssm
 }
 
-// parameterChanges works out every parameter's change. previous is the
-// deployed template (nil: not known); stack the stack before (nil: a new
+// parameterChanges works out every parameter's change, from the trees of
+// the new template and the deployed one (nil: not known); stack the stack before (nil: a new
 // one); given the values the update gives (nil: not known, for a change set
 // made elsewhere); used the values that DescribeChangeSet says the change
 // set uses.
-func parameterChanges(body, previous []byte, stack *types.Stack, given map[string]string, used []types.Parameter) []ParameterChange {
-	keys, defaults, ssm := templateParams(body)
+func parameterChanges(next, previous *yaml.Node, stack *types.Stack, given map[string]string, used []types.Parameter) []ParameterChange {
+	keys, defaults, ssm := templateParams(next)
 	_, oldDefaults, _ := templateParams(previous)
 	before := map[string]types.Parameter{}
 	if stack != nil {

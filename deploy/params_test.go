@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"gopkg.in/yaml.v3"
 )
 
 func TestParameterChanges(t *testing.T) {
@@ -36,7 +38,7 @@ Resources: {}
 		p("Ami", "ami-0aaa", ""),  // as moto gives it: the resolved value alone
 		p("Gone", "x", ""),
 	}}
-	got := parameterChanges([]byte(next), []byte(old), stack, map[string]string{"Cidr": "10.0.0.0/16"}, nil)
+	got := parameterChanges(tree(t, next), tree(t, old), stack, map[string]string{"Cidr": "10.0.0.0/16"}, nil)
 	check(t, "changes", got, []ParameterChange{
 		{Key: "Size", Before: "large", After: "small", Source: SourceDefault, Changed: true, RevertsToDefault: true},
 		{Key: "Type", Before: "t3.micro", After: "t3.small", Source: SourceDefault, Changed: true},
@@ -47,7 +49,7 @@ Resources: {}
 	})
 	// As AWS gives an SSM parameter: its name, and the value resolved.
 	stack.Parameters[2] = p("Ami", "/aws/service/al2023", "ami-0aaa")
-	got = parameterChanges([]byte(next), []byte(old), stack, map[string]string{}, []types.Parameter{p("Ami", "/aws/service/al2023", "ami-0bbb")})
+	got = parameterChanges(tree(t, next), tree(t, old), stack, map[string]string{}, []types.Parameter{p("Ami", "/aws/service/al2023", "ami-0bbb")})
 	check(t, "ami", got[2], ParameterChange{Key: "Ami", Before: "/aws/service/al2023", After: "/aws/service/al2023",
 		ResolvedBefore: "ami-0aaa", ResolvedAfter: "ami-0bbb", Source: SourceDefault, Changed: true, ssm: true})
 	before, after := parameterValues(got)
@@ -60,4 +62,14 @@ func TestTagChanges(t *testing.T) {
 	check(t, "given", tagChanges(stack, tags(map[string]string{"a": "1", "c": "3"})), []TagChange{
 		{Key: "c", Action: "Add", After: "3"}, {Key: "b", Action: "Remove", Before: "2"}})
 	check(t, "new stack", tagChanges(nil, tags(map[string]string{"a": "1"})), []TagChange{{Key: "a", Action: "Add", After: "1"}})
+}
+
+// tree reads a template as the plan does.
+func tree(t *testing.T, body string) *yaml.Node {
+	t.Helper()
+	root, err := cfnyaml.Parse([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
+	"github.com/cfngen/cfngen/internal/cfnyaml"
 	"github.com/cfngen/cfngen/predict"
 )
 
@@ -20,27 +21,33 @@ import (
 // given: not known, for a change set made elsewhere). cs.Template must be
 // set; the deployed template is read here.
 func (r *run) complete(ctx context.Context, cs *ChangeSet, stack *types.Stack, given map[string]string, tags []types.Tag) {
+	var err error
+	if cs.tree == nil {
+		if cs.tree, err = cfnyaml.Parse(cs.Template); err != nil {
+			cs.tree = nil
+			cs.Notes = append(cs.Notes, fmt.Sprintf("could not read the template (%v): the access that changes is not known", err))
+		}
+	}
 	if cs.Type == string(types.ChangeSetTypeUpdate) {
 		body, err := r.template(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(cs.StackID), TemplateStage: types.TemplateStageOriginal})
+		if err == nil {
+			cs.Previous = body
+			if cs.previous, err = cfnyaml.Parse(body); err != nil {
+				cs.previous = nil
+			}
+		}
 		if err != nil {
 			cs.Notes = append(cs.Notes, fmt.Sprintf("could not read the deployed template (%v): no prediction, and the access that changes is not known", err))
-		} else {
-			cs.Previous = body
 		}
 	}
-	cs.Parameters = parameterChanges(cs.Template, cs.Previous, stack, given, cs.csParams)
+	cs.Parameters = parameterChanges(cs.tree, cs.previous, stack, given, cs.csParams)
 	cs.Tags = tagChanges(stack, tags)
 	oldValues, newValues := parameterValues(cs.Parameters)
-	if cs.Previous != nil {
+	if cs.previous != nil && cs.tree != nil {
 		r.predict(cs, oldValues, newValues)
 	}
-	if cs.Type != string(types.ChangeSetTypeUpdate) || cs.Previous != nil {
-		sc, err := securityChanges(cs.Previous, cs.Template, oldValues, newValues)
-		if err != nil {
-			cs.Notes = append(cs.Notes, fmt.Sprintf("could not compare the access in the templates: %v", err))
-		} else {
-			cs.Security = sc
-		}
+	if cs.tree != nil && (cs.Type != string(types.ChangeSetTypeUpdate) || cs.previous != nil) {
+		cs.Security = securityChanges(cs.previous, cs.tree, oldValues, newValues)
 	}
 	cs.Impact = impacts(cs)
 }

@@ -79,24 +79,17 @@ func (s *SecurityChanges) Broadening() bool {
 // Empty reports whether nothing changes.
 func (s *SecurityChanges) Empty() bool { return s == nil || len(s.IAM) == 0 && len(s.Rules) == 0 }
 
-// securityChanges compares the access in two templates. For a new stack
+// securityChanges compares the access in two templates, as long-form
+// trees. For a new stack
 // (old nil) every grant is added, and none counts as broadening: there is
 // no access to widen. The parameters' values resolve a Ref to a parameter
 // on each side.
-func securityChanges(old, new []byte, oldParams, newParams map[string]string) (*SecurityChanges, error) {
+func securityChanges(old, new *yaml.Node, oldParams, newParams map[string]string) *SecurityChanges {
 	var before access
 	if old != nil {
-		root, err := cfnyaml.Parse(old)
-		if err != nil {
-			return nil, fmt.Errorf("deployed template: %w", err)
-		}
-		before = readAccess(root, withDefaults(old, oldParams))
+		before = readAccess(old, withDefaults(old, oldParams))
 	}
-	root, err := cfnyaml.Parse(new)
-	if err != nil {
-		return nil, fmt.Errorf("new template: %w", err)
-	}
-	after := readAccess(root, withDefaults(new, newParams))
+	after := readAccess(new, withDefaults(new, newParams))
 	sc := &SecurityChanges{}
 	for _, s := range after.statements {
 		if !slices.ContainsFunc(before.statements, s.same) {
@@ -126,14 +119,14 @@ func securityChanges(old, new []byte, oldParams, newParams map[string]string) (*
 			sc.Rules = append(sc.Rules, r.RuleChange)
 		}
 	}
-	return sc, nil
+	return sc
 }
 
 // withDefaults returns the values, with the template's defaults for the
 // parameters that have none: CloudFormation's values for them.
-func withDefaults(body []byte, values map[string]string) map[string]string {
+func withDefaults(root *yaml.Node, values map[string]string) map[string]string {
 	out := map[string]string{}
-	_, defaults, _ := templateParams(body)
+	_, defaults, _ := templateParams(root)
 	for k, v := range defaults {
 		if v != nil {
 			out[k] = *v
