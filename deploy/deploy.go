@@ -74,7 +74,7 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	cs, err := r.createChangeSet(ctx, in, p, stack)
-	if errors.Is(err, ErrNoChanges) && in.TerminationProtection != nil {
+	if errors.Is(err, ErrNoChanges) && in.TerminationProtection != nil && stack != nil {
 		if perr := r.protect(ctx, in.StackName, aws.ToString(stack.StackId), aws.ToBool(stack.EnableTerminationProtection), *in.TerminationProtection); perr != nil {
 			return nil, perr
 		}

@@ -136,7 +136,7 @@ func (cs *ChangeSet) WriteJSON(w io.Writer) error {
 		Parameters: []jsonParameter{},
 		Tags:       []jsonTag{},
 		Changes:    []jsonChange{},
-		Security:   jsonSecurity{Known: cs.Security != nil || cs.Type == "CREATE", IAM: []jsonIAM{}, Rules: []jsonRule{}},
+		Security:   jsonSecurity{Known: cs.Security != nil, IAM: []jsonIAM{}, Rules: []jsonRule{}},
 		Impact:     []jsonImpact{},
 		Notes:      append([]string{}, cs.Notes...),
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	"github.com/cfngen/cfngen/deploy"
@@ -24,8 +23,20 @@ Example:
   cfngen execute cfngen-20261201154754-cb22 -c prod.yaml
 `
 
-// changeSetName is CloudFormation's rule for a change set's name.
-var changeSetName = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+// validChangeSetName is CloudFormation's rule for a change set's name: a
+// letter, then letters, digits and hyphens, 128 at most.
+func validChangeSetName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i, c := range s {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || c != '-' && (c < '0' || c > '9')) {
+			return false
+		}
+	}
+	return true
+}
 
 func executeCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("execute")
@@ -46,7 +57,7 @@ func executeCmd(ctx context.Context, e *env, args []string) error {
 	switch {
 	case name == "":
 		return &usageError{msg: "execute: name the change set", hint: "cfngen execute CHANGE_SET; cfngen changesets lists them"}
-	case !arn && !changeSetName.MatchString(name):
+	case !arn && !validChangeSetName(name):
 		return usageErrorf("execute: %q is not a change set name (a letter, then letters, digits and hyphens, at most 128) nor a change set ARN", name)
 	case *timeout < 0:
 		return usageErrorf("--timeout %s: want a positive duration", *timeout)
