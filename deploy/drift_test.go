@@ -36,7 +36,7 @@ func drifts() []types.StackResourceDrift {
 	}
 }
 
-func TestDrift(t *testing.T) {
+func TestGoldenDrift(t *testing.T) {
 	s := newSim(t)
 	existing(s, "UPDATE_COMPLETE")
 	s.drifts, s.driftPolls, s.driftPage = drifts(), 3, 2

@@ -4,37 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/rogpeppe/go-internal/diff"
+	goldenfile "github.com/cfngen/cfngen/internal/golden"
 )
-
-// update rewrites the goldens in testdata: go test ./deploy -run Golden -update.
-var update = flag.Bool("update", false, "rewrite the golden files in testdata with the current output")
 
 // golden compares got with testdata/name, or writes it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v; write it with: go test ./deploy -run Golden -update", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (want -, got +):\n%s\nif the change is intended: go test ./deploy -run Golden -update", path, diff.Diff(path, want, "output", got))
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 // webDeployed is a small web stack as deployed: a load balancer's security

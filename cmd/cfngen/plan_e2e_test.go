@@ -116,16 +116,7 @@ func TestJSONPlanOfARealDiff(t *testing.T) {
 	if !found || plan.Counts["replace"] < 5 || !plan.Security.Known || plan.Security.Broadening {
 		t.Errorf("plan: %+v\n%s", plan, stdout)
 	}
-	// Nothing left behind.
-	sets, err := cloudformation.NewFromConfig(cfg).ListChangeSets(context.Background(), &cloudformation.ListChangeSetsInput{StackName: aws.String(name)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sets.Summaries {
-		if aws.ToString(s.StackName) == name && s.ExecutionStatus == "AVAILABLE" {
-			t.Errorf("diff left change set %s behind", aws.ToString(s.ChangeSetName))
-		}
-	}
+	noChangeSetAvailable(t, cloudformation.NewFromConfig(cfg), name)
 	// No changes is a plan too.
 	code, stdout, _ = cli(t, "diff", "--stack-name", name, "--format", "json")
 	if code != 0 || !strings.Contains(stdout, `"version": 1`) || !strings.Contains(stdout, `"changes": []`) {

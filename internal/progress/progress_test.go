@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/cfngen/cfngen/internal/progress/progresstest"
 )
 
 func TestNextDelay(t *testing.T) {
@@ -89,23 +91,13 @@ func TestPaint(t *testing.T) {
 	}
 }
 
-type seq struct{ n byte }
-
-func (r *seq) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = r.n
-		r.n++
-	}
-	return len(p), nil
-}
-
 type broken struct{}
 
 func (broken) Read([]byte) (int, error) { return 0, errors.New("no randomness") }
 
 func TestName(t *testing.T) {
 	now := time.Date(2026, 11, 28, 3, 6, 0, 0, time.FixedZone("x", 3600))
-	if got, want := Name("", now, &seq{}, 2), "cfngen-20261128020600-0001"; got != want {
+	if got, want := Name("", now, &progresstest.Seq{}, 2), "cfngen-20261128020600-0001"; got != want {
 		t.Errorf("Name = %q, want %q", got, want)
 	}
 	if got, want := Name("execute", now, broken{}, 4), "cfngen-execute-20261128020600-00000000"; got != want {
