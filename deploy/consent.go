@@ -31,8 +31,8 @@ func (r *run) consent(ctx context.Context, c consent, cs *ChangeSet) error {
 	var what []string
 	if len(refused.Risky) > 0 {
 		fmt.Fprintln(log, "the change set removes or may replace resources:")
-		for _, c := range refused.Risky {
-			fmt.Fprintf(log, "  %s (%s): %s\n", c.LogicalID, c.Type, c.Risk())
+		for _, ch := range refused.Risky {
+			fmt.Fprintf(log, "  %s (%s): %s\n", ch.LogicalID, ch.Type, ch.Risk())
 		}
 		what = append(what, "removes or may replace resources")
 	}

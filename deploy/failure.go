@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -180,7 +181,7 @@ func (r *run) changeSetFailed(ctx context.Context, cs *ChangeSet, status, reason
 
 // writeFailures writes the cause first, then the other failures, then the
 // cancellations in one line.
-func writeFailures(log interface{ Write([]byte) (int, error) }, cause *Failure, fs []Failure) {
+func writeFailures(log io.Writer, cause *Failure, fs []Failure) {
 	if cause == nil {
 		return
 	}

@@ -20,16 +20,24 @@ import (
 func TestReviewThenExecute(t *testing.T) {
 	useMoto(t)
 	name := uniqueName("review")
-	code, stdout, stderr := cli(t, "deploy", "--no-execute", "--stack-name", name)
+	code, stdout, stderr := cli(t, "deploy", "--no-execute", "--format", "json", "--stack-name", name)
 	if code != 0 {
 		t.Fatalf("deploy --no-execute exited %d:\n%s", code, stderr)
 	}
-	if !strings.Contains(stdout, "31 to add, 0 to modify, 0 to remove, 0 replacements\n") {
-		t.Errorf("the plan lacks its count line:\n%s", stdout)
+	var plan struct {
+		ChangeSet struct {
+			Name            string
+			ExecutionStatus string
+			Deleted         bool
+		}
+		Counts struct{ Add int }
+	}
+	if err := json.Unmarshal([]byte(stdout), &plan); err != nil || plan.Counts.Add != 31 || plan.ChangeSet.Deleted || plan.ChangeSet.ExecutionStatus != "AVAILABLE" {
+		t.Errorf("the JSON plan of deploy --no-execute: %v, %+v\n%s", err, plan, stdout)
 	}
 	_, after, ok := strings.Cut(stderr, "cfngen: hint: to execute it: cfngen execute ")
 	cs, _, _ := strings.Cut(after, " ")
-	if !ok || !strings.HasPrefix(cs, "cfngen-") || !strings.Contains(stderr, "cfngen execute "+cs+" --stack-name "+name+"\n") {
+	if !ok || cs != plan.ChangeSet.Name || !strings.Contains(stderr, "cfngen execute "+cs+" --stack-name "+name+"\n") {
 		t.Fatalf("no execute hint:\n%s", stderr)
 	}
 
