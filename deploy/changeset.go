@@ -37,6 +37,11 @@ type ChangeSet struct {
 	// Impact says what the update does to the site, such as every instance
 	// replaced at once.
 	Impact []Impact
+	// Unlisted are the changes that the prediction sees and the change set
+	// does not list (an endpoint that leaves out what a change cascades
+	// to), with Predicted and PredictedWhy set. They are shown, not acted
+	// on: CloudFormation changes what it lists.
+	Unlisted []Change
 	// Notes say what the plan could not work out, and why.
 	Notes []string
 

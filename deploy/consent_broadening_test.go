@@ -206,3 +206,43 @@ func TestPlanOfExecuteKnowsNoSources(t *testing.T) {
 		{Key: "AllowedCidr", Before: "10.0.0.0/8", After: "10.1.0.0/16", Changed: true},
 	})
 }
+
+// moto lists the launch template's change and not the instances that it
+// replaces: the plan shows them as predicted, and what the site will feel.
+func TestUnlistedPredictions(t *testing.T) {
+	fleet := `Resources:
+  LaunchTemplate:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: {UserData: aGk=}
+  Instance1:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: {LaunchTemplateId: !Ref LaunchTemplate, Version: !GetAtt LaunchTemplate.LatestVersionNumber}
+      SubnetId: subnet-1
+  Instance2:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: {LaunchTemplateId: !Ref LaunchTemplate, Version: !GetAtt LaunchTemplate.LatestVersionNumber}
+      SubnetId: subnet-2
+`
+	s := newSim(t)
+	st := existing(s, "UPDATE_COMPLETE")
+	st.template, st.params = fleet, nil
+	s.changes = []types.Change{change("Modify", "LaunchTemplate", "AWS::EC2::LaunchTemplate", "")}
+	d, out, _ := s.deployer()
+	cs, err := d.Diff(context.Background(), Input{StackName: "web", Template: []byte(strings.Replace(fleet, "aGk=", "aG8=", 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "unlisted", len(cs.Unlisted), 2)
+	for _, want := range []string{
+		"Modify  LaunchTemplate  AWS::EC2::LaunchTemplate  False (predicted)  LaunchTemplateData (predicted)\n",
+		"Instance1 (AWS::EC2::Instance): not in the change set, but predicted: replaced: LaunchTemplate is create-only and changes",
+		"the site:\n  all 2 instances may be replaced at the same time; the site is down until the new ones pass health checks\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("Out lacks %q:\n%s", want, out)
+		}
+	}
+}

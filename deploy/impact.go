@@ -71,6 +71,12 @@ func impacts(cs *ChangeSet) []Impact {
 			maybe = append(maybe, c.LogicalID)
 		}
 	}
+	// What the change set does not list, only the prediction, may be.
+	for _, c := range cs.Unlisted {
+		if c.Type == instanceType && (c.Predicted == "True" || c.Predicted == "Conditional") {
+			maybe = append(maybe, c.LogicalID)
+		}
+	}
 	if n := len(sure) + len(maybe); n > 0 && total > 0 {
 		ids := append(slices.Clone(sure), maybe...)
 		verb := "are"

@@ -21,6 +21,7 @@ type (
 		Parameters []jsonParameter `json:"parameters"`
 		Tags       []jsonTag       `json:"tags"`
 		Changes    []jsonChange    `json:"changes"`
+		Unlisted   []jsonChange    `json:"unlisted"`
 		Security   jsonSecurity    `json:"security"`
 		Impact     []jsonImpact    `json:"impact"`
 		Notes      []string        `json:"notes"`
@@ -136,6 +137,7 @@ func (cs *ChangeSet) WriteJSON(w io.Writer) error {
 		Parameters: []jsonParameter{},
 		Tags:       []jsonTag{},
 		Changes:    []jsonChange{},
+		Unlisted:   []jsonChange{},
 		Security:   jsonSecurity{Known: cs.Security != nil, IAM: []jsonIAM{}, Rules: []jsonRule{}},
 		Impact:     []jsonImpact{},
 		Notes:      append([]string{}, cs.Notes...),
@@ -163,6 +165,10 @@ func (cs *ChangeSet) WriteJSON(w io.Writer) error {
 		}
 		jc.PredictedProperties = nonNil(c.PredictedProperties)
 		p.Changes = append(p.Changes, jc)
+	}
+	for _, c := range cs.Unlisted {
+		p.Unlisted = append(p.Unlisted, jsonChange{Action: c.Action, LogicalID: c.LogicalID, Type: c.Type, PredictedReplacement: c.Predicted,
+			PredictedBecause: c.PredictedWhy, Properties: []jsonProperty{}, PredictedProperties: nonNil(c.PredictedProperties)})
 	}
 	if cs.Security != nil {
 		p.Security.Broadening = cs.Security.Broadening()

@@ -93,6 +93,16 @@ func (r *run) predict(cs *ChangeSet, before, after map[string]string) {
 		cs.Notes = append(cs.Notes, fmt.Sprintf("could not predict the replacements: %v", err))
 		return
 	}
+	listed := map[string]bool{}
+	for _, c := range cs.Changes {
+		listed[c.LogicalID] = true
+	}
+	for _, p := range plan.Changes {
+		if !listed[p.LogicalID] && p.Replacement() != "" {
+			cs.Unlisted = append(cs.Unlisted, Change{Action: "Modify", LogicalID: p.LogicalID, Type: p.Type,
+				Predicted: p.Replacement(), PredictedWhy: p.Why(), PredictedProperties: p.Properties()})
+		}
+	}
 	for i, c := range cs.Changes {
 		if c.Action != "Modify" && c.Action != "Dynamic" {
 			continue

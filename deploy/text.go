@@ -35,6 +35,12 @@ func (cs *ChangeSet) WriteText(w io.Writer, width int) error {
 			fmt.Fprintf(b, "%s: %s\n", c.LogicalID, why)
 		}
 	}
+	for _, c := range cs.Unlisted {
+		if c.Predicted == "False" {
+			continue
+		}
+		fmt.Fprintf(b, "%s (%s): not in the change set, but predicted: %s\n", c.LogicalID, c.Type, c.PredictedWhy)
+	}
 	cs.writeSecurity(b)
 	if len(cs.Impact) > 0 {
 		fmt.Fprintln(b, "the site:")
