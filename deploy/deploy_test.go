@@ -75,6 +75,22 @@ func createScript(s *sim) []tick {
 	}
 }
 
+// createOut is Out after the first deploy of testInput, below its
+// parameters: the plan and the outputs.
+const createOut = `stack tags:
+  + env: test
+  + project: cfngen
+ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
+Add     VPC         AWS::EC2::VPC     -            -
+Add     Subnet      AWS::EC2::Subnet  -            -
+Add     Role        AWS::IAM::Role    -            -
+3 to add, 0 to modify, 0 to remove, 0 replacements
+
+OUTPUT  VALUE               DESCRIPTION
+VpcId   vpc-0abc            the VPC
+URL     http://web.example  -
+`
+
 func check(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
@@ -144,21 +160,7 @@ func TestDeployCreate(t *testing.T) {
 		Status:    "CREATE_COMPLETE",
 		Outputs:   []Output{{"VpcId", "vpc-0abc", "the VPC"}, {"URL", "http://web.example", ""}},
 	})
-	checkText(t, "Out", out.String(), `parameters:
-  Cidr: 10.1.0.0/16 (given)
-stack tags:
-  + env: test
-  + project: cfngen
-ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
-Add     VPC         AWS::EC2::VPC     -            -
-Add     Subnet      AWS::EC2::Subnet  -            -
-Add     Role        AWS::IAM::Role    -            -
-3 to add, 0 to modify, 0 to remove, 0 replacements
-
-OUTPUT  VALUE               DESCRIPTION
-VpcId   vpc-0abc            the VPC
-URL     http://web.example  -
-`)
+	checkText(t, "Out", out.String(), "parameters:\n  Cidr: 10.1.0.0/16 (given)\n"+createOut)
 	checkText(t, "Log", log.String(), `created change set cfngen-20260102030405-0001, waiting for CloudFormation to compute it
 executing change set cfngen-20260102030405-0001 on stack web
 03:04:05  0/3  web     AWS::CloudFormation::Stack  CREATE_IN_PROGRESS  User Initiated
