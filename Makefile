@@ -22,7 +22,7 @@ e2e:
 # Rewrite the golden files after an intended change; review the diff.
 # Only the packages with golden files define -update; none needs moto.
 golden:
-	$(GO) test ./golden ./graph -run Golden -update
+	$(GO) test ./golden ./graph ./deploy -run Golden -update
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -3,7 +3,8 @@
 // config in bench/, and prints Markdown tables of wall time, peak memory
 // (the child's max RSS), template size and resource count. Then it times
 // `cfngen deploy` of new stacks against a warm moto server, side by side
-// with `aws cloudformation deploy` of the same template, and a stack set
+// with baresdk (a program that makes only the SDK calls of a change-set
+// deploy) and `aws cloudformation deploy` of the same template, and a stack set
 // deploy to 2 accounts x 2 regions beside the same 4 stacks deployed one
 // by one.
 //

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 )
 
-func TestWriteTable(t *testing.T) {
+func TestWriteTextTable(t *testing.T) {
 	api := []types.Change{
 		change("Add", "PublicSubnetRouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation", ""),
 		change("Modify", "Instance", "AWS::EC2::Instance", "True", "ImageId", "UserData", "ImageId"),
@@ -19,23 +19,25 @@ func TestWriteTable(t *testing.T) {
 		change("Import", "Table", "AWS::DynamoDB::Table", ""),
 		change("Dynamic", "Macro", "AWS::CloudFormation::Macro", "Conditional"),
 	}
-	// Only property targets count, not tags or other attributes.
+	// Other attributes count by their name.
 	api[2].ResourceChange.Details = append(api[2].ResourceChange.Details, types.ResourceChangeDetail{
 		Target: &types.ResourceTargetDefinition{Attribute: types.ResourceAttributeTags, Name: aws.String("Name")},
 	})
 	cs := &ChangeSet{Changes: changes(append(api, types.Change{Type: "Resource"}))}
 	var b bytes.Buffer
-	if err := cs.WriteTable(&b); err != nil {
+	if err := cs.WriteText(&b, 0); err != nil {
 		t.Fatal(err)
 	}
 	checkText(t, "table", b.String(), `ACTION   LOGICAL ID                         TYPE                                      REPLACEMENT  CHANGED PROPERTIES
 Add      PublicSubnetRouteTableAssociation  AWS::EC2::SubnetRouteTableAssociation     -            -
 Modify   Instance                           AWS::EC2::Instance                        True         ImageId, UserData
-Modify   TargetGroup                        AWS::ElasticLoadBalancingV2::TargetGroup  False        HealthCheckPath
+Modify   TargetGroup                        AWS::ElasticLoadBalancingV2::TargetGroup  False        HealthCheckPath, Tags
 Remove   OldBucket                          AWS::S3::Bucket                           -            -
 Import   Table                              AWS::DynamoDB::Table                      -            -
 Dynamic  Macro                              AWS::CloudFormation::Macro                Conditional  -
 1 to add, 2 to modify, 1 to remove, 1 replacement
+Instance: replaced
+Macro: may be replaced
 `)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/cfngen/cfngen/internal/progress"
 )
 
 // abandon removes what the run made, as its change set will not be
@@ -27,17 +28,18 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // remove deletes the change set this run created and, when this run made
 // it, the REVIEW_IN_PROGRESS stack that holds it, and says on Log what it
 // removed and what is left, with the commands to remove that. It never
-// touches another change set or a stack this run did not make.
-func (r *run) remove(parent context.Context) {
+// touches another change set or a stack this run did not make. It reports
+// whether it deleted the change set.
+func (r *run) remove(parent context.Context) (deleted bool) {
 	cs := r.cs
 	if cs == nil {
-		return
+		return false
 	}
 	ctx, cancel := cleanupContext(parent)
 	defer cancel()
 	log := r.d.log()
 	if cs.ID == "" && !r.find(ctx) {
-		return
+		return false
 	}
 	del := func() error {
 		_, err := r.spare.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(cs.ID)})
@@ -51,12 +53,12 @@ func (r *run) remove(parent context.Context) {
 			fmt.Fprintf(log, "could not delete change set %s: %v\n", cs.Name, werr)
 			r.leftChangeSet("")
 			r.removeStack(ctx)
-			return
+			return false
 		}
 		if started(out.ExecutionStatus) {
 			fmt.Fprintf(log, "change set %s is %s: CloudFormation started it\n", cs.Name, out.ExecutionStatus)
 			r.reportStack(ctx)
-			return
+			return false
 		}
 		err = del()
 	}
@@ -66,7 +68,7 @@ func (r *run) remove(parent context.Context) {
 		if derr == nil && started(out.ExecutionStatus) {
 			fmt.Fprintf(log, "change set %s is %s: CloudFormation started it\n", cs.Name, out.ExecutionStatus)
 			r.reportStack(ctx)
-			return
+			return false
 		}
 		status := ""
 		if derr == nil {
@@ -75,8 +77,10 @@ func (r *run) remove(parent context.Context) {
 		r.leftChangeSet(status)
 	} else {
 		fmt.Fprintf(log, "deleted change set %s\n", cs.Name)
+		deleted = true
 	}
 	r.removeStack(ctx)
+	return deleted
 }
 
 // find looks for the change set by name after a CreateChangeSet whose
@@ -105,7 +109,7 @@ func (r *run) find(ctx context.Context) bool {
 		if left <= 0 {
 			break
 		}
-		delay = min(nextDelay(delay), left)
+		delay = min(progress.NextDelay(delay), left)
 		if d.sleep(ctx, delay) != nil {
 			break
 		}
@@ -139,7 +143,7 @@ func (r *run) waitComputed(ctx context.Context) (*cloudformation.DescribeChangeS
 		if r.d.now().Sub(start) >= computeWait {
 			return nil, fmt.Errorf("still %s after %s", out.Status, computeWait)
 		}
-		delay = nextDelay(delay)
+		delay = progress.NextDelay(delay)
 		if err := r.d.sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("still %s: %w", out.Status, err)
 		}

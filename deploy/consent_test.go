@@ -157,9 +157,8 @@ func TestDeployNoExecute(t *testing.T) {
 	check(t, "change set kept", s.changeSet(name) != nil, true)
 	check(t, "table shown", strings.Contains(out.String(), "Remove  Subnet"), true)
 	checkText(t, "Log", log.String(), "created change set "+name+", waiting for CloudFormation to compute it\n"+
-		"change set "+name+" left for review\n"+
-		"  execute it: aws cloudformation execute-change-set --stack-name web --change-set-name "+name+"\n"+
-		"  delete it:  aws cloudformation delete-change-set --stack-name web --change-set-name "+name+"\n")
+		"change set "+name+" left for review on stack web\n"+
+		"  delete it: aws cloudformation delete-change-set --stack-name web --change-set-name "+name+"\n")
 }
 
 // TestGuardFailsClosed: a Modify of which CloudFormation does not say

@@ -75,6 +75,22 @@ func createScript(s *sim) []tick {
 	}
 }
 
+// createOut is Out after the first deploy of testInput, below its
+// parameters: the plan and the outputs.
+const createOut = `stack tags:
+  + env: test
+  + project: cfngen
+ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
+Add     VPC         AWS::EC2::VPC     -            -
+Add     Subnet      AWS::EC2::Subnet  -            -
+Add     Role        AWS::IAM::Role    -            -
+3 to add, 0 to modify, 0 to remove, 0 replacements
+
+OUTPUT  VALUE               DESCRIPTION
+VpcId   vpc-0abc            the VPC
+URL     http://web.example  -
+`
+
 func check(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
@@ -107,11 +123,10 @@ func TestDeployCreate(t *testing.T) {
 		"DescribeChangeSet " + cs,
 		"DescribeChangeSet " + cs,
 		"DescribeChangeSet " + cs,
-		"DescribeStackEvents web#1",
-		"ExecuteChangeSet " + cs,
+		"ExecuteChangeSet " + cs, // a new stack has no events to skip
 		"DescribeStacks web#1",
 		"DescribeStackEvents web#1",
-		"DescribeStackEvents web#1 token=3", // back to the marker on page 2
+		"DescribeStackEvents web#1 token=3", // every page of a new stack
 		"DescribeStacks web#1",
 		"DescribeStackEvents web#1",
 		"DescribeStacks web#1",
@@ -145,16 +160,7 @@ func TestDeployCreate(t *testing.T) {
 		Status:    "CREATE_COMPLETE",
 		Outputs:   []Output{{"VpcId", "vpc-0abc", "the VPC"}, {"URL", "http://web.example", ""}},
 	})
-	checkText(t, "Out", out.String(), `ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
-Add     VPC         AWS::EC2::VPC     -            -
-Add     Subnet      AWS::EC2::Subnet  -            -
-Add     Role        AWS::IAM::Role    -            -
-3 to add, 0 to modify, 0 to remove, 0 replacements
-
-OUTPUT  VALUE               DESCRIPTION
-VpcId   vpc-0abc            the VPC
-URL     http://web.example  -
-`)
+	checkText(t, "Out", out.String(), "parameters:\n  Cidr: 10.1.0.0/16 (given)\n"+createOut)
 	checkText(t, "Log", log.String(), `created change set cfngen-20260102030405-0001, waiting for CloudFormation to compute it
 executing change set cfngen-20260102030405-0001 on stack web
 03:04:05  0/3  web     AWS::CloudFormation::Stack  CREATE_IN_PROGRESS  User Initiated
@@ -177,7 +183,11 @@ func existing(s *sim, status types.StackStatus) *simStack {
 	s.event(st, ev{"VPC", "AWS::EC2::VPC", "CREATE_COMPLETE", ""})
 	s.event(st, ev{status: types.ResourceStatus(status)})
 	st.status = status
-	s.clock.now = s.clock.now.Add(time.Hour)
+	// Deployed from testInput.
+	st.template = testTemplate
+	st.params = []types.Parameter{{ParameterKey: aws.String("Cidr"), ParameterValue: aws.String("10.1.0.0/16")}}
+	st.tags = []types.Tag{{Key: aws.String("env"), Value: aws.String("test")}, {Key: aws.String("project"), Value: aws.String("cfngen")}}
+	s.clock.Advance(time.Hour)
 	return st
 }
 
@@ -284,9 +294,8 @@ func TestDeployCreateFails(t *testing.T) {
 	check(t, "executed", res.Executed, true)
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web CREATE", "ExecuteChangeSet " + res.ChangeSet.Name})
 	want := "stack web: DELETE_COMPLETE in 4s\n" +
-		"the creation of stack web failed; CloudFormation rolled it back and deleted the stack\n" +
-		"failed resources:\n" +
-		"  VPC (AWS::EC2::VPC) CREATE_FAILED: " + reason + "\n"
+		"cause: VPC (AWS::EC2::VPC) CREATE_FAILED: " + reason + "\n" +
+		"the creation of stack web failed; CloudFormation rolled it back and deleted the stack\n"
 	if !strings.HasSuffix(log.String(), want) {
 		t.Errorf("Log ends:\n%s\nwant suffix:\n%s", log, want)
 	}
@@ -317,7 +326,7 @@ func TestDeployUpdateRollsBack(t *testing.T) {
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "ExecuteChangeSet " + res.ChangeSet.Name})
 	for _, want := range []string{
 		"Subnet  AWS::EC2::Subnet            UPDATE_FAILED  " + reason + "\n",
-		"stack web: UPDATE_ROLLBACK_COMPLETE in 3s\nfailed resources:\n  Subnet (AWS::EC2::Subnet) UPDATE_FAILED: " + reason + "\n",
+		"stack web: UPDATE_ROLLBACK_COMPLETE in 3s\ncause: Subnet (AWS::EC2::Subnet) UPDATE_FAILED: " + reason + "\n",
 	} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("Log lacks %q:\n%s", want, log)

@@ -15,7 +15,8 @@ import (
 // Destroy deletes a stack and all its resources after listing them on Out.
 // It needs yes, or the stack name typed at the prompt; without either it
 // returns a *ConsentError. It follows the deletion until DELETE_COMPLETE.
-// A stack that does not exist gives ErrStackNotFound.
+// A stack that does not exist gives ErrStackNotFound; one with termination
+// protection on, a *ProtectedError.
 func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) error {
 	if err := d.ready(); err != nil {
 		return err
@@ -30,6 +31,9 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 	}
 	if st == nil {
 		return fmt.Errorf("%w: stack %s does not exist", ErrStackNotFound, stackName)
+	}
+	if aws.ToBool(st.EnableTerminationProtection) {
+		return &ProtectedError{StackName: stackName}
 	}
 	resources, err := r.listResources(ctx, stackName, aws.ToString(st.StackId))
 	if err != nil {
@@ -52,20 +56,10 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 	}
 	fmt.Fprintf(d.out(), "%d %s to delete with stack %s\n", len(resources), noun, stackName)
 	if !yes {
-		refused := &ConsentError{Needed: ToDestroy, StackName: stackName}
-		if d.Prompt == nil {
-			fmt.Fprintln(d.log(), "not deleted: no terminal to ask for consent on")
-			return refused
-		}
-		ok, err := d.ask(r.w, func() (bool, error) {
-			return d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s and the resources above? Type the stack name to confirm", stackName), stackName)
-		})
+		err := r.askTyped(ctx, &ConsentError{Needed: ToDestroy, StackName: stackName}, "not deleted: no terminal to ask for consent on",
+			fmt.Sprintf("Delete stack %s and the resources above? Type the stack name to confirm", stackName))
 		if err != nil {
 			return err
-		}
-		if !ok {
-			refused.Declined = true
-			return refused
 		}
 	}
 	if err := r.deleteStack(ctx, st, byID); err != nil {
@@ -78,16 +72,13 @@ func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) erro
 // listResources returns every resource of the stack.
 func (r *run) listResources(ctx context.Context, stackName, stackID string) ([]types.StackResourceSummary, error) {
 	var all []types.StackResourceSummary
-	in := &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)}
-	for {
-		out, err := r.cfn.ListStackResources(ctx, in)
+	pages := cloudformation.NewListStackResourcesPaginator(r.cfn, &cloudformation.ListStackResourcesInput{StackName: aws.String(stackID)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list resources of stack %s: %w", stackName, err)
 		}
 		all = append(all, out.StackResourceSummaries...)
-		if out.NextToken == nil {
-			return all, nil
-		}
-		in.NextToken = out.NextToken
 	}
+	return all, nil
 }

@@ -73,12 +73,12 @@ func TestDestroy(t *testing.T) {
 04:04:06  0/3  Subnet  AWS::EC2::Subnet            DELETE_IN_PROGRESS
 04:04:06  0/3  Role    AWS::IAM::Role              DELETE_IN_PROGRESS
 04:04:06  1/3  Role    AWS::IAM::Role              DELETE_COMPLETE
-still DELETE_IN_PROGRESS (1/3 resources done), 35s elapsed
-04:04:49  2/3  Subnet  AWS::EC2::Subnet            DELETE_COMPLETE
-04:04:49  2/3  VPC     AWS::EC2::VPC               DELETE_IN_PROGRESS
-04:04:54  3/3  VPC     AWS::EC2::VPC               DELETE_COMPLETE
-04:04:54  3/3  web     AWS::CloudFormation::Stack  DELETE_COMPLETE
-stack web: DELETE_COMPLETE in 50s
+still DELETE_IN_PROGRESS (1/3 resources done), 32s elapsed
+04:04:45  2/3  Subnet  AWS::EC2::Subnet            DELETE_COMPLETE
+04:04:45  2/3  VPC     AWS::EC2::VPC               DELETE_IN_PROGRESS
+04:04:51  3/3  VPC     AWS::EC2::VPC               DELETE_COMPLETE
+04:04:51  3/3  web     AWS::CloudFormation::Stack  DELETE_COMPLETE
+stack web: DELETE_COMPLETE in 46s
 deleted stack web
 `)
 }
@@ -149,7 +149,7 @@ func TestDestroyFails(t *testing.T) {
 		t.Fatalf("Destroy: %v, want ErrFailed", err)
 	}
 	check(t, "error", err.Error(), "deploy failed: stack web is DELETE_FAILED: VPC: "+reason)
-	if !strings.HasSuffix(log.String(), "stack web: DELETE_FAILED in 3s\nfailed resources:\n  VPC (AWS::EC2::VPC) DELETE_FAILED: "+reason+"\n") {
+	if !strings.HasSuffix(log.String(), "stack web: DELETE_FAILED in 3s\ncause: VPC (AWS::EC2::VPC) DELETE_FAILED: "+reason+"\n") {
 		t.Errorf("Log:\n%s", log)
 	}
 }

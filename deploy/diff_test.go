@@ -17,14 +17,17 @@ func TestDiffUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(t, "change set", *cs, ChangeSet{
-		Name: cs.Name, ID: cs.ID, StackName: "web", StackID: s.stacks[0].id, Type: "UPDATE",
-		Changes: []Change{{Action: "Modify", LogicalID: "Subnet", Type: "AWS::EC2::Subnet", Replacement: "True", Properties: []string{"CidrBlock"}}},
-	})
+	check(t, "change set", []any{cs.StackName, cs.StackID, cs.Type, cs.Status, cs.ExecutionStatus, cs.Deleted},
+		[]any{"web", s.stacks[0].id, "UPDATE", "CREATE_COMPLETE", "AVAILABLE", true})
+	check(t, "changes", cs.Changes, []Change{{Action: "Modify", LogicalID: "Subnet", Type: "AWS::EC2::Subnet", Replacement: "True",
+		Properties: []string{"CidrBlock"}, Details: []PropertyChange{{Attribute: "Properties", Name: "CidrBlock"}}}})
+	check(t, "template", string(cs.Previous), testTemplate)
+	check(t, "security", *cs.Security, SecurityChanges{})
 	check(t, "mutations", s.mutations(), []string{"CreateChangeSet web UPDATE", "DeleteChangeSet " + cs.Name})
 	checkText(t, "Out", out.String(), `ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
 Modify  Subnet      AWS::EC2::Subnet  True         CidrBlock
 0 to add, 1 to modify, 0 to remove, 1 replacement
+Subnet: replaced
 `)
 }
 

@@ -4,18 +4,30 @@
 // is done.
 //
 // A [Deployer] holds the clients and the two output streams: Out carries the
-// product (the change-set table and the stack outputs), Log carries progress
-// and notes. [Deployer.Deploy] runs the whole flow for an [Input];
-// [Deployer.Diff] only creates, prints and deletes a change set;
-// [Deployer.Destroy] deletes a stack; [Deployer.Outputs] reads its outputs.
+// product (the plan and the stack outputs), Log carries progress and notes.
+// [Deployer.Deploy] runs the whole flow for an [Input]; [Deployer.Diff] only
+// creates, prints and deletes a change set; [Deployer.Execute] runs a change
+// set left for review, with the same consent; [Deployer.ChangeSets] lists a
+// stack's change sets; [Deployer.Drift] detects drift; [Deployer.Destroy]
+// deletes a stack; [Deployer.Outputs] reads its outputs.
 //
-// Nothing is deleted or replaced without consent, and the guard fails
-// closed: a change set that removes a resource or may replace one, or of
-// which CloudFormation does not say whether it replaces one ([Change.Risk]),
-// needs [Input].AllowReplacement or the stack name typed at the [Prompter],
-// even with [Input].Yes; any other change set needs Yes or a yes at the
-// prompt. Without a terminal (a nil Prompt) the Deployer never waits for an
-// answer: it stops with a [*ConsentError].
+// The plan is the [ChangeSet], read with every page and its property values
+// (DescribeChangeSet with IncludePropertyValues), and completed with the
+// parameter and tag changes, the replacements predicted from the deployed
+// template and the new one (package predict) where CloudFormation says
+// nothing, the IAM and security-group changes ([SecurityChanges]) and what
+// the update does to the site ([Impact]). [ChangeSet.WriteText] writes it
+// for a person, [ChangeSet.WriteJSON] for a program ([PlanVersion]).
+//
+// Nothing is deleted or replaced, and no access widened, without consent,
+// and the guard fails closed: a change set that removes a resource or may
+// replace one, or of which neither CloudFormation nor the prediction says
+// whether it replaces one ([Change.Risk]), needs [Input].AllowReplacement
+// or the stack name typed at the [Prompter], even with [Input].Yes; an
+// update that widens access, or whose access cannot be compared, needs
+// [Input].AllowBroadening the same way; any other change set needs Yes or a
+// yes at the prompt. Without a terminal (a nil Prompt) the Deployer never
+// waits for an answer: it stops with a [*ConsentError].
 //
 // A run removes what it made, and only that, when its change set will not
 // be executed, whatever the cause: no consent, an error, an interrupt, the
@@ -38,14 +50,23 @@
 // credentials, access denied to an action, an unknown host, no answer from
 // an endpoint) and which matches sentinels such as [ErrCredentials] and
 // [ErrUnreachable]. Other outcomes are typed too: [ErrNoChanges],
-// [*StackStateError], [*StoppedError], [ErrFailed]; an interrupt matches
-// [context.Canceled]. The package never names command-line flags: a command
-// line turns these into its own hints.
+// [*StackStateError], [*StoppedError], [*FailedError] (with the failure
+// that came first and is not a cancellation: [FailedError].Cause, read
+// from DescribeEvents where the endpoint has it, else from the stack's
+// events), [*ProtectedError], [*ChangeSetStateError]; an interrupt matches
+// [context.Canceled]; a call that the endpoint does not implement, such as
+// drift detection on a local emulator, matches [ErrUnsupported]. The
+// package never names command-line flags: a command line turns these into
+// its own hints.
 //
 // The Deployer polls with its own schedule (at once, then from 200 ms
-// growing by half up to 5 s) rather than the SDK waiters, and reads the
-// final status again: a rollback is a failure, [ErrFailed].
+// growing by half up to every 2 s) rather than the SDK waiters, and reads
+// the final status again: a rollback is a failure, [ErrFailed]. A stack
+// that a change set creates is followed from its first event; an operation
+// that has ended by the first look (a server that works within the call)
+// has nothing to follow.
 //
-// The package talks to CloudFormation through the narrow [API] interface and
-// to S3 through [Uploader], both satisfied by the aws-sdk-go-v2 clients.
+// The package talks to CloudFormation through the narrow [API] interface, to
+// S3 through [Uploader] and to EC2 through [Console], all satisfied by the
+// aws-sdk-go-v2 clients.
 package deploy

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Errors that a command line maps to exit codes and hints. Returned errors
@@ -27,6 +28,10 @@ var (
 	// ErrReplacementRefused: the change set removes or may replace resources
 	// and that was not allowed.
 	ErrReplacementRefused = errors.New("replacement refused")
+	// ErrBroadeningRefused: the change set widens access (IAM permissions,
+	// security-group rules), or nobody can tell whether it does, and that
+	// was not allowed.
+	ErrBroadeningRefused = errors.New("broadening refused")
 	// ErrFailed: CloudFormation could not create the change set, or the stack
 	// operation failed (a rollback counts as a failure).
 	ErrFailed = errors.New("deploy failed")
@@ -38,6 +43,14 @@ var (
 	ErrTemplateTooLarge = errors.New("template too large")
 	// ErrStackNotFound: the stack does not exist.
 	ErrStackNotFound = errors.New("stack not found")
+	// ErrChangeSetNotFound: the change set does not exist.
+	ErrChangeSetNotFound = errors.New("change set not found")
+	// ErrNotExecutable: the change set cannot be executed as it stands
+	// (failed, or executed already).
+	ErrNotExecutable = errors.New("change set cannot be executed")
+	// ErrProtected: the stack's termination protection is on, so that it
+	// cannot be deleted.
+	ErrProtected = errors.New("termination protection on")
 	// ErrStackState: the stack is in a state from which it cannot be updated
 	// without a step outside this package, such as UPDATE_ROLLBACK_FAILED.
 	ErrStackState = errors.New("stack cannot be updated")
@@ -55,6 +68,10 @@ var (
 	// connection refused or reset, or no answer in time. ErrUnknownHost
 	// errors match it too.
 	ErrUnreachable = errors.New("endpoint unreachable")
+	// ErrUnsupported: the endpoint does not implement the call, as a local
+	// emulator of AWS may not (moto answers HTTP 500 without an AWS error
+	// for drift detection, DescribeEvents and hooks). See [Unsupported].
+	ErrUnsupported = errors.New("not supported by the endpoint")
 )
 
 // CallError is an AWS call that failed. Its message says in plain words
@@ -90,6 +107,7 @@ const (
 	causeRefused
 	causeReset
 	causeNoAnswer
+	causeUnsupported
 )
 
 // credentialCodes are the API error codes that reject the credentials
@@ -118,6 +136,8 @@ func (e *CallError) cause() cause {
 	switch {
 	case e.stopped != nil:
 		return causeStopped
+	case Unsupported(e.Err):
+		return causeUnsupported
 	// The words of the SDK's generated auth middleware when the credentials
 	// provider fails: none found, an expired SSO token, ...
 	case strings.Contains(e.Err.Error(), "get identity: "):
@@ -156,6 +176,8 @@ func (e *CallError) Is(target error) bool {
 		return c == causeNoHost
 	case ErrUnreachable:
 		return c == causeNoHost || c == causeDNS || c == causeRefused || c == causeReset || c == causeNoAnswer
+	case ErrUnsupported:
+		return c == causeUnsupported
 	case ErrTimeout:
 		return errors.Is(e.stopped, context.DeadlineExceeded)
 	case context.Canceled:
@@ -181,6 +203,10 @@ func (e *CallError) Endpoint() string {
 	var oe *net.OpError
 	if errors.As(e.Err, &oe) && oe.Addr != nil {
 		return oe.Addr.String()
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(e.Err, &re) && re.Response != nil && re.Response.Response != nil && re.Response.Request != nil && re.Response.Request.URL != nil {
+		return re.Response.Request.URL.Scheme + "://" + re.Response.Request.URL.Host
 	}
 	return ""
 }
@@ -234,6 +260,13 @@ func (e *CallError) Error() string {
 		return "connection to " + where + " broken" + e.tries()
 	case causeNoAnswer:
 		return fmt.Sprintf("no answer from %s in %s%s", where, e.waited(), e.tries())
+	case causeUnsupported:
+		var ae smithy.APIError
+		if errors.As(e.Err, &ae) {
+			return fmt.Sprintf("%s does not implement %s: %s", where, e.Action(), ae.ErrorCode())
+		}
+		errors.As(e.Err, &re)
+		return fmt.Sprintf("HTTP %d from %s, with an answer that is not an AWS error: it may not implement %s", re.HTTPStatusCode(), where, e.Action())
 	case causeHTTP:
 		errors.As(e.Err, &re)
 		return fmt.Sprintf("HTTP %d from %s%s, with an answer that could not be read", re.HTTPStatusCode(), where, e.tries())
@@ -267,6 +300,29 @@ func newCallError(service, op string, waited time.Duration, err, stopped error) 
 		ce.Attempts = me.Attempt
 	}
 	return ce
+}
+
+// unsupportedCodes are the API error codes of an action the endpoint does
+// not know.
+var unsupportedCodes = map[string]bool{
+	"InvalidAction":             true,
+	"NotImplemented":            true,
+	"UnknownOperationException": true,
+}
+
+// Unsupported reports whether err, from an AWS call, says that the
+// endpoint does not implement the call: an error code for an unknown
+// action, or HTTP 500 or 501 with an answer that is not an AWS error at
+// all, as a local emulator gives for an action it lacks. Trying such a
+// call again gets the same answer.
+func Unsupported(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return unsupportedCodes[ae.ErrorCode()]
+	}
+	var re interface{ HTTPStatusCode() int }
+	var de *smithy.DeserializationError
+	return errors.As(err, &re) && (re.HTTPStatusCode() == 500 || re.HTTPStatusCode() == 501) && errors.As(err, &de)
 }
 
 // apiMessage returns the API error's message, or "" when err is not one.
@@ -354,6 +410,9 @@ const (
 	// ToReplace: execute a change set that removes resources or may replace
 	// them, which needs [Input].AllowReplacement or a typed confirmation.
 	ToReplace
+	// ToBroaden: execute a change set that widens access, which needs
+	// [Input].AllowBroadening or a typed confirmation.
+	ToBroaden
 	// ToRecreate: delete a stack that cannot be updated, to create it again
 	// ([Input].AllowDeleteRollbackComplete).
 	ToRecreate
@@ -363,15 +422,19 @@ const (
 
 // ConsentError is an operation that was not done for want of consent. It
 // matches [ErrNeedsConsent] when there was no terminal to ask on,
-// [ErrDeclined] when the user said no, and [ErrReplacementRefused] for
-// every refused ToReplace.
+// [ErrDeclined] when the user said no, [ErrReplacementRefused] when
+// changes in Risky were refused and [ErrBroadeningRefused] when Broadening
+// was.
 type ConsentError struct {
-	Needed    Consent
-	Declined  bool // asked, and the user did not consent
+	Needed    Consent // ToReplace when Risky is set, even with Broadening
+	Declined  bool    // asked, and the user did not consent
 	StackName string
 	ChangeSet string   // the change set not executed; "" for a deletion
 	Status    string   // with ToRecreate: the stack's status
-	Risky     []Change // with ToReplace: the changes that needed consent
+	Risky     []Change // the removals and replacements that needed consent
+	// Broadening says how the change set widens access, when that needed
+	// consent.
+	Broadening []string
 }
 
 func (e *ConsentError) Is(target error) bool {
@@ -379,9 +442,11 @@ func (e *ConsentError) Is(target error) bool {
 	case ErrNeedsConsent:
 		return !e.Declined
 	case ErrDeclined:
-		return e.Declined && e.Needed != ToReplace
+		return e.Declined && e.Needed != ToReplace && e.Needed != ToBroaden
 	case ErrReplacementRefused:
-		return e.Needed == ToReplace
+		return len(e.Risky) > 0 || e.Needed == ToReplace && len(e.Broadening) == 0
+	case ErrBroadeningRefused:
+		return len(e.Broadening) > 0
 	}
 	return false
 }
@@ -389,7 +454,13 @@ func (e *ConsentError) Is(target error) bool {
 func (e *ConsentError) Error() string {
 	switch e.Needed {
 	case ToReplace:
-		return fmt.Sprintf("%s: change set %s removes or may replace resources of stack %s", ErrReplacementRefused, e.ChangeSet, e.StackName)
+		s := fmt.Sprintf("%s: change set %s removes or may replace resources of stack %s", ErrReplacementRefused, e.ChangeSet, e.StackName)
+		if len(e.Broadening) > 0 {
+			s += " and widens access"
+		}
+		return s
+	case ToBroaden:
+		return fmt.Sprintf("%s: change set %s widens access to stack %s", ErrBroadeningRefused, e.ChangeSet, e.StackName)
 	case ToRecreate:
 		if e.Declined {
 			return fmt.Sprintf("%s: stack %s (%s) not deleted", ErrDeclined, e.StackName, e.Status)

@@ -138,3 +138,23 @@ func TestIsStackMissing(t *testing.T) {
 	check(t, "other validation", isStackMissing(apiError("ValidationError", "Template format error")), false)
 	check(t, "other code", isStackMissing(apiError("Throttling", "Rate exceeded")), false)
 }
+
+func TestUnsupported(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{unsupported(), true},
+		{apiError("InvalidAction", "The action DescribeEvents is not valid for this web service."), true},
+		{&httpError{status: 500, err: apiError("InternalFailure", "try again")}, false},
+		{&httpError{status: 503, err: &smithy.DeserializationError{Err: errors.New("not XML")}}, false},
+		{errors.New("connection reset"), false},
+	} {
+		check(t, fmt.Sprint(tc.err), Unsupported(tc.err), tc.want)
+	}
+	ce := newCallError("cloudformation", "DescribeEvents", 0, unsupported(), nil)
+	check(t, "Is", errors.Is(ce, ErrUnsupported), true)
+	check(t, "message", ce.Error(), "HTTP 500 from the endpoint, with an answer that is not an AWS error: it may not implement cloudformation:DescribeEvents")
+	ce = newCallError("cloudformation", "DescribeEvents", 0, apiError("InvalidAction", "not valid"), nil)
+	check(t, "message", ce.Error(), "the endpoint does not implement cloudformation:DescribeEvents: InvalidAction")
+}

@@ -85,3 +85,28 @@ func ExampleDeployer_Deploy() {
 	// BucketName  site-bucket-1x2y3z  -
 	// CREATE_COMPLETE
 }
+
+// A plan as Deploy prints it: the modification with its values, why the
+// resource is replaced, and the access the update grants.
+func ExampleChangeSet_WriteText() {
+	cs := &deploy.ChangeSet{
+		Type: "UPDATE",
+		Changes: []deploy.Change{{
+			Action: "Modify", LogicalID: "Subnet", Type: "AWS::EC2::Subnet", Replacement: "True", Predicted: "True",
+			Properties: []string{"CidrBlock"},
+			Details: []deploy.PropertyChange{{Attribute: "Properties", Name: "CidrBlock", Path: "/Properties/CidrBlock",
+				ChangeType: "Modify", Before: "10.0.2.0/24", After: "10.0.3.0/24", Recreation: "Always"}},
+		}},
+		Security: &deploy.SecurityChanges{Rules: []deploy.RuleChange{{Added: true, Group: "WebSecurityGroup",
+			Direction: "ingress", Protocol: "tcp", Ports: "22", Peer: "0.0.0.0/0", Broadens: true}}},
+	}
+	cs.WriteText(os.Stdout, 0)
+	// Output:
+	// ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
+	// Modify  Subnet      AWS::EC2::Subnet  True         CidrBlock
+	//     CidrBlock: 10.0.2.0/24 -> 10.0.3.0/24 (replaces the resource)
+	// 0 to add, 1 to modify, 0 to remove, 1 replacement
+	// Subnet: replaced: CidrBlock requires a new resource
+	// access:
+	//   + security group WebSecurityGroup ingress tcp 22 from 0.0.0.0/0 [broadens]
+}

@@ -3,24 +3,35 @@ package deploy
 import (
 	"context"
 	"errors"
-	"time"
+	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/cfngen/cfngen/internal/progress/progresstest"
 )
 
 // fakeAPI is a hand-written fake of API. Each method records the call and
 // runs its function field; a nil field fails the call.
 type fakeAPI struct {
-	DescribeStacksFunc      func(context.Context, *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error)
-	DescribeStackEventsFunc func(context.Context, *cloudformation.DescribeStackEventsInput) (*cloudformation.DescribeStackEventsOutput, error)
-	ListStackResourcesFunc  func(context.Context, *cloudformation.ListStackResourcesInput) (*cloudformation.ListStackResourcesOutput, error)
-	CreateChangeSetFunc     func(context.Context, *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error)
-	DescribeChangeSetFunc   func(context.Context, *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error)
-	ExecuteChangeSetFunc    func(context.Context, *cloudformation.ExecuteChangeSetInput) (*cloudformation.ExecuteChangeSetOutput, error)
-	DeleteChangeSetFunc     func(context.Context, *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error)
-	DeleteStackFunc         func(context.Context, *cloudformation.DeleteStackInput) (*cloudformation.DeleteStackOutput, error)
+	DescribeStacksFunc                    func(context.Context, *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error)
+	DescribeStackEventsFunc               func(context.Context, *cloudformation.DescribeStackEventsInput) (*cloudformation.DescribeStackEventsOutput, error)
+	ListStackResourcesFunc                func(context.Context, *cloudformation.ListStackResourcesInput) (*cloudformation.ListStackResourcesOutput, error)
+	CreateChangeSetFunc                   func(context.Context, *cloudformation.CreateChangeSetInput) (*cloudformation.CreateChangeSetOutput, error)
+	DescribeChangeSetFunc                 func(context.Context, *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error)
+	ExecuteChangeSetFunc                  func(context.Context, *cloudformation.ExecuteChangeSetInput) (*cloudformation.ExecuteChangeSetOutput, error)
+	DeleteChangeSetFunc                   func(context.Context, *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error)
+	DeleteStackFunc                       func(context.Context, *cloudformation.DeleteStackInput) (*cloudformation.DeleteStackOutput, error)
+	GetTemplateFunc                       func(context.Context, *cloudformation.GetTemplateInput) (*cloudformation.GetTemplateOutput, error)
+	ListChangeSetsFunc                    func(context.Context, *cloudformation.ListChangeSetsInput) (*cloudformation.ListChangeSetsOutput, error)
+	UpdateTerminationProtectionFunc       func(context.Context, *cloudformation.UpdateTerminationProtectionInput) (*cloudformation.UpdateTerminationProtectionOutput, error)
+	DescribeEventsFunc                    func(context.Context, *cloudformation.DescribeEventsInput) (*cloudformation.DescribeEventsOutput, error)
+	ListHookResultsFunc                   func(context.Context, *cloudformation.ListHookResultsInput) (*cloudformation.ListHookResultsOutput, error)
+	GetHookResultFunc                     func(context.Context, *cloudformation.GetHookResultInput) (*cloudformation.GetHookResultOutput, error)
+	DetectStackDriftFunc                  func(context.Context, *cloudformation.DetectStackDriftInput) (*cloudformation.DetectStackDriftOutput, error)
+	DescribeStackDriftDetectionStatusFunc func(context.Context, *cloudformation.DescribeStackDriftDetectionStatusInput) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error)
+	DescribeStackResourceDriftsFunc       func(context.Context, *cloudformation.DescribeStackResourceDriftsInput) (*cloudformation.DescribeStackResourceDriftsOutput, error)
 
 	// Calls lists every call as "Operation key-input".
 	Calls []string
@@ -139,6 +150,110 @@ func (f *fakeAPI) DeleteStack(ctx context.Context, in *cloudformation.DeleteStac
 	return f.DeleteStackFunc(ctx, in)
 }
 
+func (f *fakeAPI) GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, _ ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
+	if err := f.begin(ctx, "GetTemplate", in.StackName, tokenArg(in.ChangeSetName)); err != nil {
+		return nil, err
+	}
+	if f.GetTemplateFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.GetTemplateFunc(ctx, in)
+}
+
+func (f *fakeAPI) ListChangeSets(ctx context.Context, in *cloudformation.ListChangeSetsInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListChangeSetsOutput, error) {
+	if err := f.begin(ctx, "ListChangeSets", in.StackName, tokenArg(in.NextToken)); err != nil {
+		return nil, err
+	}
+	if f.ListChangeSetsFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.ListChangeSetsFunc(ctx, in)
+}
+
+func (f *fakeAPI) UpdateTerminationProtection(ctx context.Context, in *cloudformation.UpdateTerminationProtectionInput, _ ...func(*cloudformation.Options)) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+	if err := f.begin(ctx, "UpdateTerminationProtection", in.StackName, fmt.Sprint(aws.ToBool(in.EnableTerminationProtection))); err != nil {
+		return nil, err
+	}
+	if f.UpdateTerminationProtectionFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.UpdateTerminationProtectionFunc(ctx, in)
+}
+
+func (f *fakeAPI) DescribeEvents(ctx context.Context, in *cloudformation.DescribeEventsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeEventsOutput, error) {
+	if err := f.begin(ctx, "DescribeEvents", in.StackName, tokenArg(in.NextToken), opArg(in.OperationId), csArg(in.ChangeSetName)); err != nil {
+		return nil, err
+	}
+	if f.DescribeEventsFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DescribeEventsFunc(ctx, in)
+}
+
+func (f *fakeAPI) ListHookResults(ctx context.Context, in *cloudformation.ListHookResultsInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListHookResultsOutput, error) {
+	if err := f.begin(ctx, "ListHookResults", in.TargetId, string(in.TargetType)); err != nil {
+		return nil, err
+	}
+	if f.ListHookResultsFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.ListHookResultsFunc(ctx, in)
+}
+
+func (f *fakeAPI) GetHookResult(ctx context.Context, in *cloudformation.GetHookResultInput, _ ...func(*cloudformation.Options)) (*cloudformation.GetHookResultOutput, error) {
+	if err := f.begin(ctx, "GetHookResult", in.HookResultId); err != nil {
+		return nil, err
+	}
+	if f.GetHookResultFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.GetHookResultFunc(ctx, in)
+}
+
+func (f *fakeAPI) DetectStackDrift(ctx context.Context, in *cloudformation.DetectStackDriftInput, _ ...func(*cloudformation.Options)) (*cloudformation.DetectStackDriftOutput, error) {
+	if err := f.begin(ctx, "DetectStackDrift", in.StackName); err != nil {
+		return nil, err
+	}
+	if f.DetectStackDriftFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DetectStackDriftFunc(ctx, in)
+}
+
+func (f *fakeAPI) DescribeStackDriftDetectionStatus(ctx context.Context, in *cloudformation.DescribeStackDriftDetectionStatusInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+	if err := f.begin(ctx, "DescribeStackDriftDetectionStatus", in.StackDriftDetectionId); err != nil {
+		return nil, err
+	}
+	if f.DescribeStackDriftDetectionStatusFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DescribeStackDriftDetectionStatusFunc(ctx, in)
+}
+
+func (f *fakeAPI) DescribeStackResourceDrifts(ctx context.Context, in *cloudformation.DescribeStackResourceDriftsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+	if err := f.begin(ctx, "DescribeStackResourceDrifts", in.StackName, tokenArg(in.NextToken)); err != nil {
+		return nil, err
+	}
+	if f.DescribeStackResourceDriftsFunc == nil {
+		return nil, errUnexpected
+	}
+	return f.DescribeStackResourceDriftsFunc(ctx, in)
+}
+
+func opArg(id *string) string {
+	if id == nil {
+		return ""
+	}
+	return "operation=" + *id
+}
+
+func csArg(name *string) string {
+	if name == nil {
+		return ""
+	}
+	return "changeset=" + *name
+}
+
 func tokenArg(t *string) string {
 	if t == nil {
 		return ""
@@ -204,38 +319,14 @@ func answer(ok bool) *fakePrompter {
 }
 
 // fakeClock is a clock that moves only when slept on.
-type fakeClock struct {
-	now    time.Time
-	Sleeps []time.Duration
-}
+type fakeClock = progresstest.Clock
 
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
+func newClock() *fakeClock { return progresstest.NewClock() }
 
-func (c *fakeClock) Now() time.Time { return c.now }
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.Sleeps = append(c.Sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
+// seqReader yields 0, 1, 2, ... so that names and tokens are predictable.
+type seqReader = progresstest.Seq
 
 // apiError builds an error like the SDK's for an API error response.
 func apiError(code, msg string) error {
 	return &smithy.GenericAPIError{Code: code, Message: msg}
-}
-
-// seqReader yields 0, 1, 2, ... so that names and tokens are predictable.
-type seqReader struct{ n byte }
-
-func (r *seqReader) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = r.n
-		r.n++
-	}
-	return len(p), nil
 }

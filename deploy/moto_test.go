@@ -149,17 +149,26 @@ func TestMotoDeploy(t *testing.T) {
 	check(t, "stack", stackStatus(t, cfn, name), "CREATE_COMPLETE")
 	// moto gives no outputs after a change-set deploy.
 	check(t, "outputs", res.Outputs, []Output(nil))
-	checkText(t, "Out", out.String(), `ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
+	checkText(t, "Out", out.String(), `parameters:
+  VpcCidr: 10.0.0.0/16 (given)
+  SubnetCidr: 10.0.1.0/24 (given)
+ACTION  LOGICAL ID  TYPE              REPLACEMENT  CHANGED PROPERTIES
 Add     VPC         AWS::EC2::VPC     -            -
 Add     Subnet      AWS::EC2::Subnet  -            -
 Add     Role        AWS::IAM::Role    -            -
 3 to add, 0 to modify, 0 to remove, 0 replacements
+access:
+  + IAM Role trust: Allow sts:AssumeRole by Service: ec2.amazonaws.com
 `)
-	// moto writes stack-level events only.
-	for _, want := range []string{"AWS::CloudFormation::Stack  CREATE_IN_PROGRESS  User Initiated\n", "stack " + name + ": CREATE_COMPLETE in "} {
-		if !strings.Contains(log.String(), want) {
-			t.Errorf("Log lacks %q:\n%s", want, log)
-		}
+	// moto creates the stack within ExecuteChangeSet: the first look finds
+	// it done, and there is nothing to follow.
+	lines := strings.Split(log.String(), "\n")
+	check(t, "Log", lines[:2], []string{
+		"created change set " + res.ChangeSet.Name + ", waiting for CloudFormation to compute it",
+		"executing change set " + res.ChangeSet.Name + " on stack " + name,
+	})
+	if len(lines) != 4 || !strings.HasPrefix(lines[2], "stack "+name+": CREATE_COMPLETE in ") {
+		t.Errorf("Log:\n%s", log)
 	}
 
 	// The same template and parameters: moto answers CreateChangeSet with

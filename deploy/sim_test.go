@@ -3,7 +3,9 @@ package deploy
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
 )
 
 // sim is a small CloudFormation for the unit tests, built on fakeAPI: it
@@ -43,11 +46,34 @@ type sim struct {
 
 	eventPage int // events per DescribeStackEvents page; default 3
 
+	// noEvents, noDrift, noHooks, noProtection: the endpoint does not
+	// implement DescribeEvents, drift detection, the hook results or
+	// UpdateTerminationProtection, and answers as moto does (HTTP 500
+	// without an AWS error).
+	noEvents, noDrift, noHooks, noProtection bool
+	// opEvents are DescribeEvents' events beyond those of the failed stack
+	// events, by operation ID or change-set ARN: validation and hook
+	// failures.
+	opEvents map[string][]types.OperationEvent
+	// hooks are ListHookResults' results by target ID; annotations
+	// GetHookResult's by hook result ID.
+	hooks       map[string][]types.HookResultSummary
+	annotations map[string][]types.Annotation
+	// drifts is what drift detection finds, after driftPolls polls of
+	// DETECTION_IN_PROGRESS; driftPage drifts a page (0: all).
+	drifts     []types.StackResourceDrift
+	driftPolls int
+	driftPage  int
+	detections map[string]*simDetection
+
 	changeSets map[string]*simChangeSet // by ARN
 	created    []*cloudformation.CreateChangeSetInput
 	executed   []*cloudformation.ExecuteChangeSetInput
-	deleted    []*cloudformation.DeleteStackInput
-	seq        int
+	// describedChangeSets lists every DescribeChangeSet input.
+	describedChangeSets []*cloudformation.DescribeChangeSetInput
+	executedAt          time.Time // of the last ExecuteChangeSet
+	deleted             []*cloudformation.DeleteStackInput
+	seq                 int
 }
 
 type simStack struct {
@@ -55,6 +81,11 @@ type simStack struct {
 	n         int
 	status    types.StackStatus
 	reason    string
+	template  string // as deployed
+	params    []types.Parameter
+	tags      []types.Tag
+	protected bool               // termination protection
+	op        string             // ID of the last operation
 	events    []types.StackEvent // newest first
 	outputs   []types.Output
 	resources []types.StackResourceSummary
@@ -68,6 +99,7 @@ type simChangeSet struct {
 	name, id string
 	stack    *simStack
 	typ      types.ChangeSetType
+	in       *cloudformation.CreateChangeSetInput
 	changes  []types.Change
 	polls    int
 	pending  int // polls that see CREATE_IN_PROGRESS
@@ -126,6 +158,15 @@ func newSim(t *testing.T) *sim {
 	s.api.ExecuteChangeSetFunc = s.executeChangeSet
 	s.api.DeleteChangeSetFunc = s.deleteChangeSet
 	s.api.DeleteStackFunc = s.deleteStack
+	s.api.GetTemplateFunc = s.getTemplate
+	s.api.ListChangeSetsFunc = s.listChangeSets
+	s.api.UpdateTerminationProtectionFunc = s.updateTerminationProtection
+	s.api.DescribeEventsFunc = s.describeEvents
+	s.api.ListHookResultsFunc = s.listHookResults
+	s.api.GetHookResultFunc = s.getHookResult
+	s.api.DetectStackDriftFunc = s.detectStackDrift
+	s.api.DescribeStackDriftDetectionStatusFunc = s.describeDetection
+	s.api.DescribeStackResourceDriftsFunc = s.describeResourceDrifts
 	return s
 }
 
@@ -199,6 +240,7 @@ func (s *sim) event(st *simStack, e ev) {
 		reason = aws.String(e.reason)
 	}
 	se := types.StackEvent{
+		OperationId:          aws.String(st.op),
 		EventId:              aws.String(fmt.Sprintf("%s-%s-%d", id, e.status, s.seq)),
 		StackId:              aws.String(st.id),
 		StackName:            aws.String(st.name),
@@ -251,7 +293,8 @@ func (s *sim) describeStacks(_ context.Context, in *cloudformation.DescribeStack
 		return nil, missing(aws.ToString(in.StackName))
 	}
 	s.play(st)
-	out := types.Stack{StackName: aws.String(st.name), StackId: aws.String(st.id), StackStatus: st.status, Outputs: st.outputs}
+	out := types.Stack{StackName: aws.String(st.name), StackId: aws.String(st.id), StackStatus: st.status, Outputs: st.outputs,
+		Parameters: st.params, Tags: st.tags, EnableTerminationProtection: aws.Bool(st.protected)}
 	if st.reason != "" {
 		out.StackStatusReason = aws.String(st.reason)
 	}
@@ -313,7 +356,7 @@ func (s *sim) createChangeSet(_ context.Context, in *cloudformation.CreateChange
 	if status == "" {
 		status = types.ChangeSetStatusCreateComplete
 	}
-	cs := &simChangeSet{name: aws.ToString(in.ChangeSetName), stack: st, typ: in.ChangeSetType, changes: s.changes,
+	cs := &simChangeSet{name: aws.ToString(in.ChangeSetName), stack: st, typ: in.ChangeSetType, in: in, changes: s.changes,
 		pending: s.csPending, status: status, reason: s.csReason, visible: s.clock.Now().Add(s.csLag)}
 	cs.id = fmt.Sprintf("%schangeSet/%s/%08x-5e3d-11f0-8b7c-0a1b2c3d4e5f", account, cs.name, len(s.changeSets)+1)
 	s.changeSets[cs.id] = cs
@@ -340,17 +383,22 @@ func invalidStatus(msg string) error {
 }
 
 func (s *sim) describeChangeSet(_ context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
+	s.describedChangeSets = append(s.describedChangeSets, in)
 	cs := s.changeSet(aws.ToString(in.ChangeSetName))
 	if cs == nil {
 		return nil, csMissing(aws.ToString(in.ChangeSetName))
 	}
 	s.play(cs.stack)
 	out := &cloudformation.DescribeChangeSetOutput{
-		ChangeSetId:   aws.String(cs.id),
-		ChangeSetName: aws.String(cs.name),
-		StackId:       aws.String(cs.stack.id),
-		StackName:     aws.String(cs.stack.name),
-		Status:        types.ChangeSetStatusCreateInProgress,
+		ChangeSetId:    aws.String(cs.id),
+		ChangeSetName:  aws.String(cs.name),
+		StackId:        aws.String(cs.stack.id),
+		StackName:      aws.String(cs.stack.name),
+		Status:         types.ChangeSetStatusCreateInProgress,
+		Parameters:     cs.in.Parameters,
+		Tags:           cs.in.Tags,
+		DeploymentMode: cs.in.DeploymentMode,
+		Description:    cs.in.Description,
 	}
 	if in.NextToken == nil {
 		cs.polls++
@@ -395,8 +443,15 @@ func (s *sim) executeChangeSet(_ context.Context, in *cloudformation.ExecuteChan
 	if cs.typ == types.ChangeSetTypeCreate {
 		st.status = types.StackStatusCreateInProgress
 	}
+	st.template, st.params = aws.ToString(cs.in.TemplateBody), cs.in.Parameters
+	if len(cs.in.Tags) > 0 {
+		st.tags = cs.in.Tags
+	}
+	s.seq++
+	st.op = fmt.Sprintf("op-%04d", s.seq)
 	s.event(st, ev{status: types.ResourceStatus(st.status), reason: "User Initiated"})
 	st.script, st.start = s.onExecute, s.clock.Now()
+	s.executedAt = s.clock.Now()
 	return &cloudformation.ExecuteChangeSetOutput{}, nil
 }
 
@@ -425,6 +480,9 @@ func (s *sim) deleteStack(_ context.Context, in *cloudformation.DeleteStackInput
 	if st == nil {
 		return &cloudformation.DeleteStackOutput{}, nil
 	}
+	if st.protected {
+		return nil, &smithyClientError{apiError("ValidationError", "Stack ["+st.name+"] cannot be deleted while TerminationProtection is enabled")}
+	}
 	// A stack's change sets go with it.
 	for _, cs := range s.changeSets {
 		if cs.stack == st {
@@ -436,6 +494,8 @@ func (s *sim) deleteStack(_ context.Context, in *cloudformation.DeleteStackInput
 		return &cloudformation.DeleteStackOutput{}, nil
 	}
 	st.status = types.StackStatusDeleteInProgress
+	s.seq++
+	st.op = fmt.Sprintf("op-%04d", s.seq)
 	s.event(st, ev{status: "DELETE_IN_PROGRESS", reason: "User Initiated"})
 	st.script, st.start = s.onDelete, s.clock.Now()
 	return &cloudformation.DeleteStackOutput{}, nil
@@ -455,4 +515,171 @@ func change(action types.ChangeAction, id, typ string, repl types.Replacement, p
 		})
 	}
 	return types.Change{Type: types.ChangeTypeResource, ResourceChange: rc}
+}
+
+// unsupported is moto's answer to an action it does not implement: HTTP
+// 500 with a page that is not an AWS error.
+func unsupported() error {
+	return &httpError{status: 500, err: &smithy.DeserializationError{Err: errors.New("XML syntax error on line 2: unquoted or missing attribute value in element")}}
+}
+
+type httpError struct {
+	status int
+	err    error
+}
+
+func (e *httpError) Error() string {
+	return fmt.Sprintf("https response error StatusCode: %d, deserialization failed, %v", e.status, e.err)
+}
+func (e *httpError) Unwrap() error       { return e.err }
+func (e *httpError) HTTPStatusCode() int { return e.status }
+
+func (s *sim) getTemplate(_ context.Context, in *cloudformation.GetTemplateInput) (*cloudformation.GetTemplateOutput, error) {
+	if name := aws.ToString(in.ChangeSetName); name != "" {
+		cs := s.changeSet(name)
+		if cs == nil {
+			return nil, csMissing(name)
+		}
+		return &cloudformation.GetTemplateOutput{TemplateBody: cs.in.TemplateBody}, nil
+	}
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	return &cloudformation.GetTemplateOutput{TemplateBody: aws.String(st.template)}, nil
+}
+
+func (s *sim) listChangeSets(_ context.Context, in *cloudformation.ListChangeSetsInput) (*cloudformation.ListChangeSetsOutput, error) {
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	var all []types.ChangeSetSummary
+	for _, cs := range s.changeSets {
+		if cs.stack != st || cs.deleted {
+			continue
+		}
+		status := cs.status
+		if cs.polls < cs.pending {
+			status = types.ChangeSetStatusCreateInProgress
+		}
+		created := s.clock.Now()
+		all = append(all, types.ChangeSetSummary{ChangeSetId: aws.String(cs.id), ChangeSetName: aws.String(cs.name), StackId: aws.String(st.id),
+			StackName: aws.String(st.name), Status: status, ExecutionStatus: cs.execStatus(), CreationTime: &created})
+	}
+	slices.SortFunc(all, func(a, b types.ChangeSetSummary) int { return strings.Compare(*a.ChangeSetId, *b.ChangeSetId) })
+	from, to, next := page(in.NextToken, 2, len(all))
+	return &cloudformation.ListChangeSetsOutput{Summaries: all[from:to], NextToken: next}, nil
+}
+
+func (s *sim) updateTerminationProtection(_ context.Context, in *cloudformation.UpdateTerminationProtectionInput) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+	if s.noProtection {
+		return nil, unsupported()
+	}
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	st.protected = aws.ToBool(in.EnableTerminationProtection)
+	return &cloudformation.UpdateTerminationProtectionOutput{StackId: aws.String(st.id)}, nil
+}
+
+// describeEvents gives, for an operation, the failed stack events of
+// that operation as provisioning errors, and the events in opEvents; for a
+// change set, those in opEvents.
+func (s *sim) describeEvents(_ context.Context, in *cloudformation.DescribeEventsInput) (*cloudformation.DescribeEventsOutput, error) {
+	if s.noEvents {
+		return nil, unsupported()
+	}
+	var all []types.OperationEvent
+	if cs := aws.ToString(in.ChangeSetName); cs != "" {
+		all = append(all, s.opEvents[cs]...)
+	} else {
+		st := s.find(aws.ToString(in.StackName))
+		if st == nil {
+			return nil, missing(aws.ToString(in.StackName))
+		}
+		op := aws.ToString(in.OperationId)
+		for _, e := range slices.Backward(st.events) {
+			if op != "" && aws.ToString(e.OperationId) != op || !strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
+				continue
+			}
+			all = append(all, types.OperationEvent{EventId: e.EventId, EventType: types.EventTypeProvisioningError, OperationId: e.OperationId,
+				LogicalResourceId: e.LogicalResourceId, ResourceType: e.ResourceType, ResourceStatus: e.ResourceStatus,
+				ResourceStatusReason: e.ResourceStatusReason, Timestamp: e.Timestamp, StackId: e.StackId})
+		}
+		all = append(all, s.opEvents[op]...)
+	}
+	from, to, next := page(in.NextToken, 2, len(all))
+	return &cloudformation.DescribeEventsOutput{OperationEvents: all[from:to], NextToken: next}, nil
+}
+
+func (s *sim) listHookResults(_ context.Context, in *cloudformation.ListHookResultsInput) (*cloudformation.ListHookResultsOutput, error) {
+	if s.noHooks {
+		return nil, unsupported()
+	}
+	return &cloudformation.ListHookResultsOutput{HookResults: s.hooks[aws.ToString(in.TargetId)], TargetId: in.TargetId, TargetType: in.TargetType}, nil
+}
+
+func (s *sim) getHookResult(_ context.Context, in *cloudformation.GetHookResultInput) (*cloudformation.GetHookResultOutput, error) {
+	if s.noHooks {
+		return nil, unsupported()
+	}
+	return &cloudformation.GetHookResultOutput{HookResultId: in.HookResultId, Annotations: s.annotations[aws.ToString(in.HookResultId)],
+		Status: types.HookStatusHookCompleteFailed}, nil
+}
+
+// simDetection is one drift detection under way.
+type simDetection struct {
+	stack *simStack
+	polls int
+}
+
+func (s *sim) detectStackDrift(_ context.Context, in *cloudformation.DetectStackDriftInput) (*cloudformation.DetectStackDriftOutput, error) {
+	if s.noDrift {
+		return nil, unsupported()
+	}
+	st := s.find(aws.ToString(in.StackName))
+	if st == nil {
+		return nil, missing(aws.ToString(in.StackName))
+	}
+	if s.detections == nil {
+		s.detections = map[string]*simDetection{}
+	}
+	id := fmt.Sprintf("%08x-drift", len(s.detections)+1)
+	s.detections[id] = &simDetection{stack: st}
+	return &cloudformation.DetectStackDriftOutput{StackDriftDetectionId: aws.String(id)}, nil
+}
+
+func (s *sim) describeDetection(_ context.Context, in *cloudformation.DescribeStackDriftDetectionStatusInput) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+	det := s.detections[aws.ToString(in.StackDriftDetectionId)]
+	if det == nil {
+		return nil, apiError("ValidationError", "Stack drift detection "+aws.ToString(in.StackDriftDetectionId)+" does not exist")
+	}
+	det.polls++
+	out := &cloudformation.DescribeStackDriftDetectionStatusOutput{StackDriftDetectionId: in.StackDriftDetectionId, StackId: aws.String(det.stack.id),
+		DetectionStatus: types.StackDriftDetectionStatusDetectionInProgress}
+	if det.polls <= s.driftPolls {
+		return out, nil
+	}
+	now := s.clock.Now()
+	out.DetectionStatus, out.Timestamp = types.StackDriftDetectionStatusDetectionComplete, &now
+	out.StackDriftStatus = types.StackDriftStatusInSync
+	n := int32(0)
+	for _, d := range s.drifts {
+		if d.StackResourceDriftStatus != types.StackResourceDriftStatusInSync {
+			n++
+			out.StackDriftStatus = types.StackDriftStatusDrifted
+		}
+	}
+	out.DriftedStackResourceCount = aws.Int32(n)
+	return out, nil
+}
+
+func (s *sim) describeResourceDrifts(_ context.Context, in *cloudformation.DescribeStackResourceDriftsInput) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+	if s.noDrift {
+		return nil, unsupported()
+	}
+	from, to, next := page(in.NextToken, s.driftPage, len(s.drifts))
+	return &cloudformation.DescribeStackResourceDriftsOutput{StackResourceDrifts: s.drifts[from:to], NextToken: next}, nil
 }

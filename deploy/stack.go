@@ -77,30 +77,6 @@ func (r *run) settle(ctx context.Context, in Input, mayDelete bool) (*types.Stac
 	}
 }
 
-// recreateConsent asks whether a stack that cannot be updated may be
-// deleted.
-func (r *run) recreateConsent(ctx context.Context, in Input, s types.StackStatus) error {
-	if in.AllowDeleteRollbackComplete {
-		return nil
-	}
-	refused := &ConsentError{Needed: ToRecreate, StackName: in.StackName, Status: string(s)}
-	if r.d.Prompt == nil {
-		fmt.Fprintln(r.d.log(), "not deleted: no terminal to ask for consent on")
-		return refused
-	}
-	ok, err := r.d.ask(r.w, func() (bool, error) {
-		return r.d.Prompt.ConfirmTyped(ctx, fmt.Sprintf("Delete stack %s (%s) and create it again? Type the stack name to confirm", in.StackName, s), in.StackName)
-	})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		refused.Declined = true
-		return refused
-	}
-	return nil
-}
-
 // attach follows, from now on, an operation already under way until it
 // ends, however it ends.
 func (r *run) attach(ctx context.Context, st *types.Stack) error {
@@ -143,6 +119,9 @@ func (r *run) deleteStack(ctx context.Context, st *types.Stack, resources map[st
 		StackName:          aws.String(id),
 		ClientRequestToken: aws.String(d.token("delete")),
 	})
+	if isProtected(err) {
+		return &ProtectedError{StackName: name}
+	}
 	if err != nil {
 		err = fmt.Errorf("delete stack %s: %w", name, err)
 		if notSent(err) || isClientFault(err) {
@@ -167,7 +146,7 @@ func (r *run) deleteStack(ctx context.Context, st *types.Stack, resources map[st
 		return err
 	}
 	if final.StackStatus != types.StackStatusDeleteComplete {
-		return d.failure(op, final, failed)
+		return r.failure(ctx, op, final, failed)
 	}
 	return nil
 }

@@ -119,6 +119,60 @@ func (w *interrupter) DeleteStack(ctx context.Context, in *cloudformation.Delete
 	})
 }
 
+func (w *interrupter) GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, _ ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
+	return interrupt(w, ctx, "GetTemplate", func(ctx context.Context) (*cloudformation.GetTemplateOutput, error) {
+		return w.API.GetTemplate(ctx, in)
+	})
+}
+
+func (w *interrupter) ListChangeSets(ctx context.Context, in *cloudformation.ListChangeSetsInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListChangeSetsOutput, error) {
+	return interrupt(w, ctx, "ListChangeSets", func(ctx context.Context) (*cloudformation.ListChangeSetsOutput, error) {
+		return w.API.ListChangeSets(ctx, in)
+	})
+}
+
+func (w *interrupter) UpdateTerminationProtection(ctx context.Context, in *cloudformation.UpdateTerminationProtectionInput, _ ...func(*cloudformation.Options)) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+	return interrupt(w, ctx, "UpdateTerminationProtection", func(ctx context.Context) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+		return w.API.UpdateTerminationProtection(ctx, in)
+	})
+}
+
+func (w *interrupter) DescribeEvents(ctx context.Context, in *cloudformation.DescribeEventsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeEventsOutput, error) {
+	return interrupt(w, ctx, "DescribeEvents", func(ctx context.Context) (*cloudformation.DescribeEventsOutput, error) {
+		return w.API.DescribeEvents(ctx, in)
+	})
+}
+
+func (w *interrupter) ListHookResults(ctx context.Context, in *cloudformation.ListHookResultsInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListHookResultsOutput, error) {
+	return interrupt(w, ctx, "ListHookResults", func(ctx context.Context) (*cloudformation.ListHookResultsOutput, error) {
+		return w.API.ListHookResults(ctx, in)
+	})
+}
+
+func (w *interrupter) GetHookResult(ctx context.Context, in *cloudformation.GetHookResultInput, _ ...func(*cloudformation.Options)) (*cloudformation.GetHookResultOutput, error) {
+	return interrupt(w, ctx, "GetHookResult", func(ctx context.Context) (*cloudformation.GetHookResultOutput, error) {
+		return w.API.GetHookResult(ctx, in)
+	})
+}
+
+func (w *interrupter) DetectStackDrift(ctx context.Context, in *cloudformation.DetectStackDriftInput, _ ...func(*cloudformation.Options)) (*cloudformation.DetectStackDriftOutput, error) {
+	return interrupt(w, ctx, "DetectStackDrift", func(ctx context.Context) (*cloudformation.DetectStackDriftOutput, error) {
+		return w.API.DetectStackDrift(ctx, in)
+	})
+}
+
+func (w *interrupter) DescribeStackDriftDetectionStatus(ctx context.Context, in *cloudformation.DescribeStackDriftDetectionStatusInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+	return interrupt(w, ctx, "DescribeStackDriftDetectionStatus", func(ctx context.Context) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+		return w.API.DescribeStackDriftDetectionStatus(ctx, in)
+	})
+}
+
+func (w *interrupter) DescribeStackResourceDrifts(ctx context.Context, in *cloudformation.DescribeStackResourceDriftsInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+	return interrupt(w, ctx, "DescribeStackResourceDrifts", func(ctx context.Context) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+		return w.API.DescribeStackResourceDrifts(ctx, in)
+	})
+}
+
 // holdings is what a test knows of the simulated account before a run.
 type holdings struct {
 	stacks     map[*simStack]types.StackStatus
@@ -374,7 +428,7 @@ func sweepOne(t *testing.T, sc scenario, at int, when moment) {
 	}
 
 	// Done means a second run converges.
-	s.clock.now = s.clock.now.Add(time.Minute)
+	s.clock.Advance(time.Minute)
 	d2, _, log2 := s.deployer()
 	if err := sc.run(context.Background(), d2); err != nil && !(errors.Is(err, ErrStackNotFound) && sc.consented != nil) {
 		t.Errorf("interrupted %s: the second run: %v\nlog:\n%s\nsecond log:\n%s", name, err, log, log2)

@@ -3,15 +3,8 @@ package deploy
 import (
 	"context"
 	"time"
-)
 
-// The poll schedule: a first check at once, then pauses growing from
-// firstDelay by half up to maxDelay, so that a small change ends within
-// seconds of CloudFormation and a long one costs few calls.
-const (
-	firstDelay       = 200 * time.Millisecond
-	maxDelay         = 5 * time.Second
-	defaultHeartbeat = 30 * time.Second
+	"github.com/cfngen/cfngen/internal/progress"
 )
 
 // cleanupTimeout bounds the clean-up and the reports after a run stops;
@@ -23,13 +16,6 @@ const (
 	findWait       = 10 * time.Second
 	computeWait    = 20 * time.Second // for a change set to be computed before deleting it
 )
-
-func nextDelay(d time.Duration) time.Duration {
-	if d == 0 {
-		return firstDelay
-	}
-	return min(d*3/2, maxDelay)
-}
 
 // waiter runs poll loops under one timeout. The time spent at prompts does
 // not count.
@@ -47,9 +33,9 @@ func (d *Deployer) newWaiter(timeout time.Duration) *waiter {
 	return w
 }
 
-// poll calls check at once, then after each pause of the schedule, until
-// check reports done or fails, the context ends or the time is up
-// (ErrTimeout).
+// poll calls check at once, then after each pause of the schedule
+// (progress.NextDelay), until check reports done or fails, the context
+// ends or the time is up (ErrTimeout).
 func (w *waiter) poll(ctx context.Context, check func(ctx context.Context) (bool, error)) error {
 	var delay time.Duration
 	for {
@@ -64,7 +50,7 @@ func (w *waiter) poll(ctx context.Context, check func(ctx context.Context) (bool
 		if err != nil || done {
 			return err
 		}
-		delay = nextDelay(delay)
+		delay = progress.NextDelay(delay)
 	}
 }
 
@@ -93,18 +79,6 @@ func (w *waiter) pause(f func() error) error {
 		w.deadline = w.deadline.Add(w.d.now().Sub(start))
 	}
 	return err
-}
-
-// sleepCtx is the real Sleep: it returns early with the context's error.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // bound limits ctx to the time left, so that a call in flight at the

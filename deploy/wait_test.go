@@ -10,21 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/cfngen/cfngen/internal/progress"
 )
-
-func TestPollSchedule(t *testing.T) {
-	var got []time.Duration
-	var d time.Duration
-	for range 10 {
-		d = nextDelay(d)
-		got = append(got, d)
-	}
-	ms := time.Millisecond
-	check(t, "schedule", got, []time.Duration{
-		200 * ms, 300 * ms, 450 * ms, 675 * ms, 1012500 * time.Microsecond, 1518750 * time.Microsecond,
-		2278125 * time.Microsecond, 3417187500, 5 * time.Second, 5 * time.Second,
-	})
-}
 
 func TestDeployInterruptWhileExecuting(t *testing.T) {
 	for _, tc := range []struct {
@@ -215,7 +202,7 @@ func TestDeployPromptTimeDoesNotCount(t *testing.T) {
 	s.onExecute = updateDone()
 	d, _, _ := s.deployer()
 	d.Prompt = &fakePrompter{ConfirmFunc: func(context.Context, string) (bool, error) {
-		s.clock.now = s.clock.now.Add(time.Hour) // a slow user
+		s.clock.Advance(time.Hour) // a slow user
 		return true, nil
 	}}
 	in := testInput()
@@ -247,12 +234,12 @@ func TestHeartbeatWithoutTerminal(t *testing.T) {
 	}
 	_, after, _ := strings.Cut(log.String(), "on stack web\n")
 	checkText(t, "Log", after, `04:04:05  0/2  web     AWS::CloudFormation::Stack  UPDATE_IN_PROGRESS  User Initiated
-still UPDATE_IN_PROGRESS (0/2 resources done), 35s elapsed
-04:04:49  1/2  VPC     AWS::EC2::VPC               UPDATE_COMPLETE
-still UPDATE_IN_PROGRESS (1/2 resources done), 1m15s elapsed
-04:05:49  2/2  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
-04:05:49  2/2  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
-stack web: UPDATE_COMPLETE in 1m45s
+still UPDATE_IN_PROGRESS (0/2 resources done), 30s elapsed
+04:04:45  1/2  VPC     AWS::EC2::VPC               UPDATE_COMPLETE
+still UPDATE_IN_PROGRESS (1/2 resources done), 1m10s elapsed
+04:05:45  2/2  Subnet  AWS::EC2::Subnet            UPDATE_COMPLETE
+04:05:45  2/2  web     AWS::CloudFormation::Stack  UPDATE_COMPLETE
+stack web: UPDATE_COMPLETE in 1m40s
 `)
 }
 
@@ -342,21 +329,6 @@ func TestCallerDeadlineCountsAsTimeout(t *testing.T) {
 	}
 }
 
-func TestRealSleep(t *testing.T) {
-	if err := sleepCtx(context.Background(), time.Millisecond); err != nil {
-		t.Errorf("sleep: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	start := time.Now()
-	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled sleep: %v", err)
-	}
-	if time.Since(start) > time.Second {
-		t.Error("a cancelled sleep went on")
-	}
-}
-
 func TestDeployerWithoutClient(t *testing.T) {
 	var d Deployer
 	_, err := d.Deploy(context.Background(), testInput())
@@ -364,4 +336,47 @@ func TestDeployerWithoutClient(t *testing.T) {
 	check(t, "Destroy", d.Destroy(context.Background(), "web", true).Error(), "deploy: Deployer has no CloudFormation client")
 	_, err = d.Outputs(context.Background(), "web")
 	check(t, "Outputs", err != nil, true)
+}
+
+// TestExitLag measures, on the simulator's clock, how soon after the
+// operation's last event Deploy returns, for operations that end at every
+// 100 ms from 0.1 s to 30 s, then every 3.7 s to 30 min; the poll
+// schedule bounds it by progress.MaxDelay. Run with -v for the figures.
+func TestExitLag(t *testing.T) {
+	var lags []time.Duration
+	for end := 100 * time.Millisecond; end <= 30*time.Minute; end += step(end) {
+		s := newSim(t)
+		existing(s, "UPDATE_COMPLETE")
+		s.changes = []types.Change{change("Modify", "VPC", "AWS::EC2::VPC", "False", "Tags")}
+		var last time.Time
+		s.onExecute = []tick{{after: end, status: "UPDATE_COMPLETE", events: []ev{{"", "", "UPDATE_COMPLETE", ""}},
+			do: func() { last = s.clock.Now() }}}
+		d, _, _ := s.deployer()
+		if _, err := d.Deploy(context.Background(), testInput()); err != nil {
+			t.Fatal(err)
+		}
+		if last.IsZero() {
+			t.Fatalf("end %s: the last event never came", end)
+		}
+		// The sim plays a tick at the first look at or after its time.
+		lag := s.clock.Now().Sub(s.executedAt.Add(end))
+		if lag < 0 || lag > progress.MaxDelay {
+			t.Errorf("end %s: Deploy returned %s after the last event, want at most %s", end, lag, progress.MaxDelay)
+		}
+		lags = append(lags, lag)
+	}
+	var sum time.Duration
+	for _, l := range lags {
+		sum += l
+	}
+	slices.Sort(lags)
+	t.Logf("%d operations ending 0.1 s to 30 min after ExecuteChangeSet: Deploy returns after the last event within a median of %s, a mean of %s, at most %s",
+		len(lags), lags[len(lags)/2], (sum / time.Duration(len(lags))).Round(time.Millisecond), lags[len(lags)-1])
+}
+
+func step(end time.Duration) time.Duration {
+	if end < 30*time.Second {
+		return 100 * time.Millisecond
+	}
+	return 3700 * time.Millisecond
 }

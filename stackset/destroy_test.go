@@ -128,7 +128,7 @@ func TestStatus(t *testing.T) {
 	s := twoOUs(t)
 	for range 6 {
 		o := s.startOp("web", types.StackSetOperationActionUpdate, 0)
-		s.clock.now = s.clock.now.Add(s.step * 10)
+		s.clock.Advance(s.step * 10)
 		s.advance(s.sets["web"], o)
 	}
 	s.sets["web"].insts[2].status = types.StackInstanceStatusOutdated

@@ -3,10 +3,10 @@ package stackset
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/cfngen/cfngen/internal/progress/progresstest"
 )
 
 // fakeAPI is a hand-written fake of API. Each method records the call and
@@ -158,40 +158,9 @@ func (f *fakePrompter) ConfirmTyped(_ context.Context, q, want string) (bool, er
 }
 
 // fakeClock is a clock that moves only when slept on.
-type fakeClock struct {
-	now    time.Time
-	Sleeps []time.Duration
-	// OnSleep, when set, runs before each sleep; an error ends it.
-	OnSleep func(n int) error
-}
+type fakeClock = progresstest.Clock
 
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
+func newClock() *fakeClock { return progresstest.NewClock() }
 
-func (c *fakeClock) Now() time.Time { return c.now }
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if c.OnSleep != nil {
-		if err := c.OnSleep(len(c.Sleeps)); err != nil {
-			return err
-		}
-	}
-	c.Sleeps = append(c.Sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
-
-// seqReader yields 0, 1, 2, ... so that operation IDs are predictable.
-type seqReader struct{ n byte }
-
-func (r *seqReader) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = r.n
-		r.n++
-	}
-	return len(p), nil
-}
+// seqReader yields 0, 1, 2, ... so that names and tokens are predictable.
+type seqReader = progresstest.Seq

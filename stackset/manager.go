@@ -3,13 +3,12 @@ package stackset
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/cfngen/cfngen/deploy"
+	"github.com/cfngen/cfngen/internal/progress"
 )
 
 // Manager deploys, reads and deletes stack sets. Only CFN is required
@@ -33,23 +32,8 @@ type Manager struct {
 	Rand      io.Reader                                        // for operation IDs; default crypto/rand
 }
 
-// The poll schedule: a first check at once, then pauses growing from
-// firstDelay by half up to maxDelay. StackSets operations take minutes;
-// 2 s keeps the progress lively at a cost of one call (plus result pages)
-// per poll.
-const (
-	firstDelay       = 200 * time.Millisecond
-	maxDelay         = 2 * time.Second
-	defaultHeartbeat = 30 * time.Second
-	checkTimeout     = 30 * time.Second // for the look-ups after an interrupt
-)
-
-func nextDelay(d time.Duration) time.Duration {
-	if d == 0 {
-		return firstDelay
-	}
-	return min(d*3/2, maxDelay)
-}
+// checkTimeout bounds the look-ups after an interrupt.
+const checkTimeout = 30 * time.Second
 
 func (m *Manager) ready() error {
 	if m.CFN == nil {
@@ -83,21 +67,7 @@ func (m *Manager) sleep(ctx context.Context, d time.Duration) error {
 	if m.Sleep != nil {
 		return m.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-func (m *Manager) heartbeat() time.Duration {
-	if m.Heartbeat <= 0 {
-		return defaultHeartbeat
-	}
-	return m.Heartbeat
+	return progress.Sleep(ctx, d)
 }
 
 // operationID returns a new ID such as cfngen-20261128030600-a1b2c3d4. The
@@ -108,29 +78,15 @@ func (m *Manager) operationID() string {
 	if r == nil {
 		r = rand.Reader
 	}
-	b := make([]byte, 4)
-	if _, err := io.ReadFull(r, b); err != nil {
-		b = []byte{0, 0, 0, 0} // the clock already makes names differ between runs
-	}
-	return "cfngen-" + m.now().UTC().Format("20060102150405") + "-" + hex.EncodeToString(b)
+	return progress.Name("", m.now(), r, 4)
 }
 
-// paint colours a status when Color is set: red for failures, yellow while
-// in progress, green when done.
-func (m *Manager) paint(s string) string {
-	if !m.Color {
-		return s
-	}
-	var code string
-	switch {
-	case strings.Contains(s, "FAILED") || s == "STOPPED" || s == "CANCELLED" || s == "INOPERABLE":
-		code = "31"
-	case s == "RUNNING" || s == "PENDING" || s == "QUEUED" || s == "STOPPING" || s == "OUTDATED":
-		code = "33"
-	case s == "SUCCEEDED" || s == "CURRENT":
-		code = "32"
-	default:
-		return s
-	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
+// paint colours a status when Color is set.
+func (m *Manager) paint(s string) string { return progress.Paint(m.Color, s) }
+
+// line returns the live line of an operation, on Log.
+func (m *Manager) line() *progress.Line {
+	l := &progress.Line{W: m.log(), Terminal: m.Terminal, Heartbeat: m.Heartbeat, Now: m.now}
+	l.Printed()
+	return l
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/cfngen/cfngen/internal/progress"
 )
 
 // maxWaits bounds how often a call refused with OperationInProgressException
@@ -92,14 +93,14 @@ func (m *Manager) attach(ctx context.Context, s *session) error {
 
 // follow prints the operation's results as they change until it ends.
 func (m *Manager) follow(ctx context.Context, s *session, o *op) ([]Outcome, error) {
-	p := &progress{m: m, o: o, seen: map[string]string{}, printed: m.now()}
+	p := &tracker{m: m, o: o, line: m.line(), seen: map[string]string{}}
 	var results []Outcome
 	var reason string
 	var delay time.Duration
 	for {
 		if delay > 0 {
 			if err := m.sleep(ctx, delay); err != nil {
-				p.clear()
+				p.line.Clear()
 				return nil, m.goesOn(s, o, err)
 			}
 		}
@@ -110,7 +111,7 @@ func (m *Manager) follow(ctx context.Context, s *session, o *op) ([]Outcome, err
 			results, err = m.results(ctx, s, o.id)
 		}
 		if err != nil {
-			p.clear()
+			p.line.Clear()
 			if interrupted(err) {
 				return nil, m.goesOn(s, o, err)
 			}
@@ -127,9 +128,9 @@ func (m *Manager) follow(ctx context.Context, s *session, o *op) ([]Outcome, err
 			break
 		}
 		p.tick()
-		delay = nextDelay(delay)
+		delay = progress.NextDelay(delay)
 	}
-	p.clear()
+	p.line.Clear()
 	log := m.log()
 	fmt.Fprintf(log, "%s operation %s: %s in %s (%s)\n", strings.ToLower(o.action), o.id, m.paint(o.status), p.elapsed(), p.counts())
 	if reason != "" {
@@ -189,9 +190,11 @@ func (m *Manager) goesOn(s *session, o *op, err error) error {
 // results reads every result of an operation.
 func (m *Manager) results(ctx context.Context, s *session, id string) ([]Outcome, error) {
 	var all []Outcome
-	in := &cloudformation.ListStackSetOperationResultsInput{StackSetName: aws.String(s.name), OperationId: aws.String(id), CallAs: s.callAs}
-	for {
-		out, err := m.CFN.ListStackSetOperationResults(ctx, in)
+	pages := cloudformation.NewListStackSetOperationResultsPaginator(m.CFN, &cloudformation.ListStackSetOperationResultsInput{
+		StackSetName: aws.String(s.name), OperationId: aws.String(id), CallAs: s.callAs,
+	})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -204,28 +207,24 @@ func (m *Manager) results(ctx context.Context, s *session, id string) ([]Outcome
 				Reason:  aws.ToString(r.StatusReason),
 			})
 		}
-		if aws.ToString(out.NextToken) == "" {
-			return all, nil
-		}
-		in.NextToken = out.NextToken
 	}
+	return all, nil
 }
 
-// progress prints the results of one operation on Log.
-type progress struct {
-	m       *Manager
-	o       *op
-	seen    map[string]string // account/region → last status printed
-	listed  int               // results the service gave
-	done    int
-	total   int
-	printed time.Time // when a line was last printed
-	live    bool      // a live line is on the terminal
+// tracker prints the results of one operation on Log.
+type tracker struct {
+	m      *Manager
+	o      *op
+	seen   map[string]string // account/region → last status printed
+	listed int               // results the service gave
+	done   int
+	total  int
+	line   *progress.Line
 }
 
 // results counts the results done and prints a line, with that count,
 // for each result whose status changed, except to PENDING.
-func (p *progress) results(rs []Outcome) {
+func (p *tracker) results(rs []Outcome) {
 	p.listed, p.total, p.done = len(rs), max(len(rs), p.o.expect), 0
 	for _, r := range rs {
 		switch types.StackSetOperationResultStatus(r.Status) {
@@ -250,41 +249,25 @@ func (p *progress) results(rs []Outcome) {
 	if len(lines) == 0 {
 		return
 	}
-	p.clear()
+	p.line.Clear()
 	for _, l := range lines {
 		fmt.Fprintln(p.m.log(), l)
 	}
-	p.printed = p.m.now()
+	p.line.Printed()
 }
 
-// tick shows that the operation goes on: the live line on a terminal, else
-// a plain line when nothing was printed for a heartbeat.
-func (p *progress) tick() {
-	line := fmt.Sprintf("%s operation %s %s, %s, %s elapsed", strings.ToLower(p.o.action), p.o.id, p.m.paint(p.o.status), p.counts(), p.elapsed())
-	switch {
-	case p.m.Terminal:
-		fmt.Fprint(p.m.log(), "\r\x1b[K"+line)
-		p.live = true
-	case p.m.now().Sub(p.printed) >= p.m.heartbeat():
-		fmt.Fprintln(p.m.log(), "still "+line)
-		p.printed = p.m.now()
-	}
+// tick shows that the operation goes on.
+func (p *tracker) tick() {
+	p.line.Tick(fmt.Sprintf("%s operation %s %s, %s, %s elapsed", strings.ToLower(p.o.action), p.o.id, p.m.paint(p.o.status), p.counts(), p.elapsed()))
 }
 
-func (p *progress) clear() {
-	if p.live {
-		fmt.Fprint(p.m.log(), "\r\x1b[K")
-		p.live = false
-	}
-}
-
-func (p *progress) counts() string {
+func (p *tracker) counts() string {
 	if p.total == 0 || p.listed == 0 && !active(p.o.status) {
 		return "no stack instance results"
 	}
 	return fmt.Sprintf("%d/%d stack instances done", p.done, p.total)
 }
 
-func (p *progress) elapsed() time.Duration {
+func (p *tracker) elapsed() time.Duration {
 	return p.m.now().Sub(p.o.start).Round(time.Second)
 }

@@ -82,9 +82,9 @@ func (m *Manager) describe(ctx context.Context, s *session) (*types.StackSet, er
 // instances lists every stack instance, by region then account.
 func (m *Manager) instances(ctx context.Context, s *session) ([]Instance, error) {
 	var all []Instance
-	in := &cloudformation.ListStackInstancesInput{StackSetName: aws.String(s.name), CallAs: s.callAs}
-	for {
-		out, err := m.CFN.ListStackInstances(ctx, in)
+	pages := cloudformation.NewListStackInstancesPaginator(m.CFN, &cloudformation.ListStackInstancesInput{StackSetName: aws.String(s.name), CallAs: s.callAs})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, wrapAWS("list stack instances of "+s.name, err)
 		}
@@ -102,10 +102,6 @@ func (m *Manager) instances(ctx context.Context, s *session) ([]Instance, error)
 			}
 			all = append(all, i)
 		}
-		if aws.ToString(out.NextToken) == "" {
-			break
-		}
-		in.NextToken = out.NextToken
 	}
 	slices.SortFunc(all, func(a, b Instance) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Account, b.Account), cmp.Compare(a.OrgUnit, b.OrgUnit))
@@ -117,9 +113,9 @@ func (m *Manager) instances(ctx context.Context, s *session) ([]Instance, error)
 // most max of them (0: all).
 func (m *Manager) operations(ctx context.Context, s *session, limit int) ([]Operation, error) {
 	var all []Operation
-	in := &cloudformation.ListStackSetOperationsInput{StackSetName: aws.String(s.name), CallAs: s.callAs}
-	for {
-		out, err := m.CFN.ListStackSetOperations(ctx, in)
+	pages := cloudformation.NewListStackSetOperationsPaginator(m.CFN, &cloudformation.ListStackSetOperationsInput{StackSetName: aws.String(s.name), CallAs: s.callAs})
+	for pages.HasMorePages() && (limit == 0 || len(all) < limit) {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, wrapAWS("list operations of stack set "+s.name, err)
 		}
@@ -133,10 +129,6 @@ func (m *Manager) operations(ctx context.Context, s *session, limit int) ([]Oper
 				Ended:   o.EndTimestamp,
 			})
 		}
-		if aws.ToString(out.NextToken) == "" || limit > 0 && len(all) >= limit {
-			break
-		}
-		in.NextToken = out.NextToken
 	}
 	// The API does not promise an order.
 	slices.SortStableFunc(all, func(a, b Operation) int { return cmpTime(b.Created, a.Created) })

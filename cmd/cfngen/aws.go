@@ -96,6 +96,7 @@ func (f *awsFlags) check() error {
 type clients struct {
 	cfn     deploy.API
 	s3      deploy.Uploader
+	console deploy.Console    // EC2, for the console of an instance that signalled failure
 	sets    stackset.API      // StackSets, on the same client as cfn
 	zones   stackset.ZonesAPI // EC2, for the Availability Zones of each region
 	region  string
@@ -164,6 +165,7 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	ec2c := ec2.NewFromConfig(cfg)
 	c.cfn, c.sets, c.zones, c.ec2 = cfn, cfn, ec2c, ec2c
 	c.acm, c.quotas, c.ssm = acm.NewFromConfig(cfg), servicequotas.NewFromConfig(cfg), ssm.NewFromConfig(cfg)
+	c.console = ec2c
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// moto and other local endpoints serve buckets by path, not by host.
 		o.UsePathStyle = f.endpoint != "" || cfg.BaseEndpoint != nil
@@ -174,8 +176,13 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 }
 
 // boundedRetryer stops retrying a request that got no answer after
-// networkAttempts tries.
+// networkAttempts tries, and never retries a call the endpoint does not
+// implement: it would answer the same.
 type boundedRetryer struct{ aws.RetryerV2 }
+
+func (r boundedRetryer) IsErrorRetryable(err error) bool {
+	return !deploy.Unsupported(err) && r.RetryerV2.IsErrorRetryable(err)
+}
 
 func (r boundedRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
 	var se *smithyhttp.RequestSendError
@@ -235,11 +242,16 @@ func countAttempts(st *middleware.Stack, retries *atomic.Int64, log io.Writer, v
 	return st.Finalize.Insert(each, "Retry", middleware.After)
 }
 
+// valueWidth is how many characters of a property value the plan shows on
+// a terminal; elsewhere values are whole.
+const valueWidth = 60
+
 // deployer returns a Deployer for the command's streams and terminal.
 func (c *clients) deployer(e *env) *deploy.Deployer {
-	return &deploy.Deployer{
+	d := &deploy.Deployer{
 		CFN:      c.cfn,
 		S3:       c.s3,
+		EC2:      c.console,
 		Region:   c.region,
 		Out:      e.stdout,
 		Log:      e.stderr,
@@ -247,4 +259,8 @@ func (c *clients) deployer(e *env) *deploy.Deployer {
 		Color:    e.color(),
 		Prompt:   e.prompter(),
 	}
+	if e.outTerminal {
+		d.Width = valueWidth
+	}
+	return d
 }

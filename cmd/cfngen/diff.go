@@ -7,14 +7,15 @@ import (
 	"github.com/cfngen/cfngen/deploy"
 )
 
-const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
+const diffUsage = `usage: cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|json|svg] [flags]
        cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
 
-Diff shows what a deploy would change: it creates a change set, prints it
-on stdout and deletes it, with the empty stack of a new one. It leaves
-nothing behind, also on Ctrl-C or a closed stdout, and never deletes what
-it did not make, such as a change set left for review. With --format svg
-it draws the stack's architecture with each change marked.
+Diff shows what a deploy would change: it creates a change set, prints the
+plan on stdout (as deploy does) and deletes the change set, with the empty
+stack of a new one. It leaves nothing behind, also on Ctrl-C or a closed
+stdout, and never deletes what it did not make, such as a change set left
+for review. With --format json it prints the plan for a program to read;
+with --format svg it draws the stack's architecture with each change marked.
 
 With --against it makes no AWS call: it predicts the change set of an
 update from TEMPLATE, the previous template ("-" for stdin), from
@@ -24,6 +25,7 @@ with values known only at deploy time.
 Example:
   cfngen diff -c prod.yaml --exit-code || echo "the stack would change"
   cfngen diff -c prod.yaml --against deployed.yaml
+  cfngen diff -c prod.yaml --format json | jq '.changes[] | select(.risk != "")'
   cfngen diff -c prod.yaml --format svg > plan.svg
 `
 
@@ -46,8 +48,8 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *against != "" {
-		if pf.format == "svg" {
-			return usageErrorf("--against and --format svg do not go together yet: --against prints a table")
+		if pf.format != "table" {
+			return usageErrorf("--against and --format %s do not go together yet: --against prints a table", pf.format)
 		}
 		if *updateAMI {
 			return usageErrorf("--update-ami and --against do not go together: --against compares templates only; pass --param PinnedImageId=ami-... for the image")
@@ -79,7 +81,11 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 		return nil
 	case err != nil:
 		return explain("diff", args, af, c.region, err)
-	case *exitCode:
+	}
+	if err := withHints(e, nil, impactHints(cs)); err != nil {
+		return err
+	}
+	if *exitCode {
 		return &exitError{code: 1}
 	}
 	return nil

@@ -21,7 +21,16 @@ func explain(cmd string, args []string, af *awsFlags, region string, err error) 
 	var se *deploy.StackStateError
 	var stop *deploy.StoppedError
 	var call *deploy.CallError
+	var pe *deploy.ProtectedError
+	if errors.Is(err, deploy.ErrUnsupported) && errors.As(err, &call) {
+		return &exitError{code: 1, msg: "error: this endpoint does not support " + feature(call.Op)}
+	}
 	switch {
+	case errors.As(err, &pe):
+		ex.hints = []string{
+			"to turn it off: aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name " + shellQuote(pe.StackName),
+			"or with the next deploy: cfngen deploy --stack-name " + shellQuote(pe.StackName) + " --no-termination-protection",
+		}
 	case errors.As(err, &ce):
 		ex.hints = consentHints(cmd, args, ce)
 	case errors.As(err, &se) && se.Deletable:
@@ -48,10 +57,32 @@ func explain(cmd string, args []string, af *awsFlags, region string, err error) 
 	return ex
 }
 
+// feature names what an API call is for, in a user's words.
+func feature(op string) string {
+	switch op {
+	case "DetectStackDrift", "DescribeStackDriftDetectionStatus", "DescribeStackResourceDrifts":
+		return "drift detection"
+	case "UpdateTerminationProtection":
+		return "termination protection"
+	case "DescribeEvents":
+		return "operation events (DescribeEvents)"
+	case "ListHookResults", "GetHookResult":
+		return "hook results"
+	}
+	return "cloudformation:" + op
+}
+
 func consentHints(cmd string, args []string, ce *deploy.ConsentError) []string {
 	switch {
-	case ce.Needed == deploy.ToReplace:
-		return []string{"to execute it all the same: " + rerun(cmd, args, []string{"no-execute"}, "--yes", "--allow-replacement")}
+	case ce.Needed == deploy.ToReplace || ce.Needed == deploy.ToBroaden:
+		add := []string{"--yes"}
+		if len(ce.Risky) > 0 || ce.Needed == deploy.ToReplace && len(ce.Broadening) == 0 {
+			add = append(add, "--allow-replacement")
+		}
+		if len(ce.Broadening) > 0 {
+			add = append(add, "--allow-broadening")
+		}
+		return []string{"to execute it all the same: " + rerun(cmd, args, []string{"no-execute"}, add...)}
 	case ce.Declined:
 		return nil
 	case ce.Needed == deploy.ToExecute:
@@ -104,4 +135,52 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// withHints adds hints to the command's outcome: to err, when there is one,
+// or printed on stderr now.
+func withHints(e *env, err error, hints []string) error {
+	if len(hints) == 0 {
+		return err
+	}
+	if err == nil {
+		for _, h := range hints {
+			fmt.Fprintf(e.stderr, "cfngen: hint: %s\n", h)
+		}
+		return nil
+	}
+	var ex *explained
+	if errors.As(err, &ex) {
+		ex.hints = append(ex.hints, hints...)
+		return err
+	}
+	return &explained{err: err, hints: hints}
+}
+
+// rerunExecute returns the command that executes change set name of stack,
+// with the AWS flags of args.
+func rerunExecute(name, stack string, args []string) string {
+	words := []string{"cfngen", "execute", shellQuote(name), "--stack-name", shellQuote(stack)}
+	return strings.Join(append(words, awsArgs(args)...), " ")
+}
+
+// awsArgs returns the flags of args that say where AWS is: profile, region
+// and endpoint, quoted for a POSIX shell.
+func awsArgs(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") {
+			continue
+		}
+		switch name {
+		case "profile", "region", "endpoint-url":
+			out = append(out, shellQuote(args[i]))
+			if !hasValue && i+1 < len(args) {
+				i++
+				out = append(out, shellQuote(args[i]))
+			}
+		}
+	}
+	return out
 }

@@ -44,6 +44,13 @@ func TestExplainConsent(t *testing.T) {
 		{&deploy.ConsentError{Needed: deploy.ToRecreate, StackName: "web", Status: "ROLLBACK_COMPLETE"},
 			[]string{"to delete it and create it again: cfngen deploy --stack-name web --recreate --yes"}},
 		{&deploy.ConsentError{Needed: deploy.ToExecute, Declined: true, StackName: "web", ChangeSet: "cs"}, nil},
+		{&deploy.ConsentError{Needed: deploy.ToBroaden, StackName: "web", ChangeSet: "cs", Broadening: []string{"+ rule"}},
+			[]string{"to execute it all the same: cfngen deploy --stack-name web --yes --allow-broadening"}},
+		{&deploy.ConsentError{Needed: deploy.ToReplace, StackName: "web", ChangeSet: "cs", Risky: []deploy.Change{{Action: "Remove"}}, Broadening: []string{"+ rule"}},
+			[]string{"to execute it all the same: cfngen deploy --stack-name web --yes --allow-replacement --allow-broadening"}},
+		{&deploy.ProtectedError{StackName: "web"}, []string{
+			"to turn it off: aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name web",
+			"or with the next deploy: cfngen deploy --stack-name web --no-termination-protection"}},
 	} {
 		err := explain("deploy", args, &awsFlags{}, "us-east-1", tc.err)
 		var ex *explained
@@ -58,6 +65,13 @@ func TestExplainConsent(t *testing.T) {
 		if !errors.Is(err, tc.err) {
 			t.Errorf("%v: explained error does not wrap it", tc.err)
 		}
+	}
+}
+
+func TestRerunExecute(t *testing.T) {
+	got := rerunExecute("cfngen-1", "web", []string{"--no-execute", "-c", "x.yaml", "--region", "eu-west-1", "--endpoint-url=http://127.0.0.1:5000", "-profile", "dev"})
+	if want := "cfngen execute cfngen-1 --stack-name web --region eu-west-1 --endpoint-url=http://127.0.0.1:5000 -profile dev"; got != want {
+		t.Errorf("rerunExecute = %s\nwant %s", got, want)
 	}
 }
 

@@ -2,16 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-
-	"github.com/cfngen/cfngen/deploy"
 	cfngraph "github.com/cfngen/cfngen/graph"
 )
 
@@ -83,90 +74,4 @@ func graph(ctx context.Context, e *env, args []string) error {
 	}
 	_, err = e.stdout.Write(diagram)
 	return err
-}
-
-// planFormat is the --format of diff and deploy: the change set as a table,
-// or as the architecture picture with each change marked on it.
-type planFormat struct{ format string }
-
-func addPlanFormat(fs *flag.FlagSet) *planFormat {
-	p := &planFormat{}
-	fs.StringVar(&p.format, "format", "table", "show the change set as a `table`, or as svg: the stack's picture with each change marked")
-	return p
-}
-
-// check validates the flag; the picture needs a change set that is not
-// executed.
-func (p *planFormat) check(noExecute bool) error {
-	switch {
-	case p.format != "table" && p.format != "svg":
-		return usageErrorf("--format %q: want table or svg", p.format)
-	case p.format == "svg" && !noExecute:
-		return &usageError{msg: "--format svg needs --no-execute", hint: "or draw the change with: cfngen diff --format svg"}
-	}
-	return nil
-}
-
-// deployer keeps the table off stdout when the picture goes there.
-func (p *planFormat) deployer(d *deploy.Deployer) *deploy.Deployer {
-	if p.format == "svg" {
-		d.Out = io.Discard
-	}
-	return d
-}
-
-// write draws the change set (or no change, on ErrNoChanges) on the
-// picture of the template and writes it to stdout. The resources it
-// removes are drawn where they are in the stack's current template.
-func (p *planFormat) write(ctx context.Context, e *env, c *clients, in deploy.Input, cs *deploy.ChangeSet, err error) error {
-	if p.format != "svg" || err != nil && !errors.Is(err, deploy.ErrNoChanges) {
-		return nil
-	}
-	plan := &cfngraph.Plan{}
-	removes := false
-	if cs != nil {
-		for _, ch := range cs.Changes {
-			plan.Changes = append(plan.Changes, cfngraph.Change{Action: ch.Action, LogicalID: ch.LogicalID, Type: ch.Type, Replacement: ch.Replacement})
-			removes = removes || ch.Action == "Remove"
-		}
-	}
-	if removes {
-		plan.Previous = currentTemplate(ctx, e, c, in.StackName)
-	}
-	pic, perr := cfngraph.Architecture(in.Template, cfngraph.Options{Title: in.StackName, Plan: plan})
-	if perr != nil {
-		return perr
-	}
-	_, werr := e.stdout.Write(pic.SVG())
-	return werr
-}
-
-func changeSetOf(res *deploy.Result) *deploy.ChangeSet {
-	if res == nil {
-		return nil
-	}
-	return res.ChangeSet
-}
-
-// templateGetter is the part of the CloudFormation client that reads a
-// stack's template.
-type templateGetter interface {
-	GetTemplate(ctx context.Context, params *cloudformation.GetTemplateInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
-}
-
-var _ templateGetter = (*cloudformation.Client)(nil)
-
-// currentTemplate returns the stack's template, or nil with a note when it
-// cannot be read: the picture then lists removed resources apart.
-func currentTemplate(ctx context.Context, e *env, c *clients, stack string) []byte {
-	g, ok := c.cfn.(templateGetter)
-	if !ok {
-		return nil
-	}
-	out, err := g.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack), TemplateStage: types.TemplateStageOriginal})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "cfngen: note: could not read the template of stack %s (%v); the picture lists removed resources apart\n", stack, err)
-		return nil
-	}
-	return []byte(aws.ToString(out.TemplateBody))
 }

@@ -56,6 +56,33 @@ func (f *noAWS) DeleteChangeSet(context.Context, *cloudformation.DeleteChangeSet
 func (f *noAWS) DeleteStack(context.Context, *cloudformation.DeleteStackInput, ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error) {
 	return nil, f.call()
 }
+func (f *noAWS) GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) ListChangeSets(context.Context, *cloudformation.ListChangeSetsInput, ...func(*cloudformation.Options)) (*cloudformation.ListChangeSetsOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) UpdateTerminationProtection(context.Context, *cloudformation.UpdateTerminationProtectionInput, ...func(*cloudformation.Options)) (*cloudformation.UpdateTerminationProtectionOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) DescribeEvents(context.Context, *cloudformation.DescribeEventsInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeEventsOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) ListHookResults(context.Context, *cloudformation.ListHookResultsInput, ...func(*cloudformation.Options)) (*cloudformation.ListHookResultsOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) GetHookResult(context.Context, *cloudformation.GetHookResultInput, ...func(*cloudformation.Options)) (*cloudformation.GetHookResultOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) DetectStackDrift(context.Context, *cloudformation.DetectStackDriftInput, ...func(*cloudformation.Options)) (*cloudformation.DetectStackDriftOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) DescribeStackDriftDetectionStatus(context.Context, *cloudformation.DescribeStackDriftDetectionStatusInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackDriftDetectionStatusOutput, error) {
+	return nil, f.call()
+}
+func (f *noAWS) DescribeStackResourceDrifts(context.Context, *cloudformation.DescribeStackResourceDriftsInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceDriftsOutput, error) {
+	return nil, f.call()
+}
 
 // runFake runs cfngen in this process with a fake in place of AWS and
 // reports the exit code, the output, and whether AWS was reached.

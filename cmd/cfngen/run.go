@@ -21,9 +21,12 @@ Usage:
   cfngen [synth] [-c FILE] [--format yaml|json] [--check FILE] [-o FILE]
   cfngen validate [-c FILE] [--online [flags]]
   cfngen config [-c FILE]...
-  cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute] [flags]
-  cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|svg] [flags]
+  cfngen deploy [-c FILE] [--stack-name NAME] [--yes] [--no-execute [--format json|svg]] [flags]
+  cfngen diff [-c FILE] [--stack-name NAME] [--exit-code] [--format table|json|svg] [flags]
   cfngen diff [-c FILE] --against TEMPLATE [--param KEY=VALUE] [--exit-code]
+  cfngen execute CHANGE_SET [--stack-name NAME] [--yes] [--allow-replacement] [--allow-broadening] [flags]
+  cfngen changesets [-c FILE] [--stack-name NAME] [--format table|json] [flags]
+  cfngen drift [-c FILE] [--stack-name NAME] [--format table|json] [--exit-code] [flags]
   cfngen outputs [-c FILE] [--stack-name NAME] [--format text|json] [flags]
   cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
   cfngen graph [-c FILE] [--view architecture|references] [--format dot|svg|mermaid]
@@ -46,6 +49,7 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	terminal       bool // stdin and stderr are terminals: prompts and live progress
+	outTerminal    bool // stdout is a terminal: long values in plans are shortened
 
 	// connect builds the AWS clients: connectAWS, or a fake in tests.
 	connect func(ctx context.Context, f *awsFlags, log io.Writer) (*clients, error)
@@ -55,8 +59,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	e := &env{
 		stdin: stdin, stdout: &pipeWriter{stdout}, stderr: stderr,
 		getenv:   os.Getenv,
-		terminal: isTerminal(stdin) && isTerminal(stderr),
-		connect:  connectAWS,
+		terminal: isTerminal(stdin) && isTerminal(stderr), outTerminal: isTerminal(stdout),
+		connect: connectAWS,
 	}
 	return e.run(ctx, args)
 }
@@ -64,16 +68,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // run runs the command that args name.
 func (e *env) run(ctx context.Context, args []string) error {
 	commands := map[string]command{
-		"synth":    synth,
-		"validate": validate,
-		"config":   configCmd,
-		"version":  version,
-		"graph":    graph,
-		"deploy":   deployCmd,
-		"diff":     diffCmd,
-		"outputs":  outputsCmd,
-		"destroy":  destroyCmd,
-		"stackset": stacksetCmd,
+		"synth":      synth,
+		"validate":   validate,
+		"config":     configCmd,
+		"version":    version,
+		"graph":      graph,
+		"deploy":     deployCmd,
+		"diff":       diffCmd,
+		"outputs":    outputsCmd,
+		"destroy":    destroyCmd,
+		"execute":    executeCmd,
+		"changesets": changesetsCmd,
+		"drift":      driftCmd,
+		"stackset":   stacksetCmd,
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "-help" && args[0] != "--help" {
 		return synth(ctx, e, args)

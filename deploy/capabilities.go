@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"gopkg.in/yaml.v3"
 
-	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 )
 
@@ -35,7 +34,12 @@ func capabilities(body []byte) ([]types.Capability, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("parse template: not a mapping")
 	}
-	root := doc.Content[0]
+	return capabilitiesOf(doc.Content[0])
+}
+
+// capabilitiesOf returns the capabilities that the template with root
+// mapping root needs, short form or long.
+func capabilitiesOf(root *yaml.Node) ([]types.Capability, error) {
 	resources := cfnyaml.Get(root, "Resources")
 	if resources == nil || resources.Kind != yaml.MappingNode {
 		return nil, errors.New("parse template: no Resources section")
@@ -70,32 +74,6 @@ func capabilities(body []byte) ([]types.Capability, error) {
 // isJSON reports whether body looks like a JSON template.
 func isJSON(body []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n\ufeff"), []byte("{"))
-}
-
-// plan is what Deploy and Diff work out from an Input before any AWS call.
-type plan struct {
-	caps []types.Capability
-	big  bool // over cfnrules.MaxTemplateBody: goes through S3
-}
-
-func (d *Deployer) plan(in Input) (*plan, error) {
-	if err := d.ready(); err != nil {
-		return nil, err
-	}
-	if err := cfnrules.ValidStackName(in.StackName); err != nil {
-		return nil, err
-	}
-	p := &plan{big: len(in.Template) > cfnrules.MaxTemplateBody}
-	if p.big && in.S3Bucket == "" {
-		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit for an inline template: give an S3 bucket to upload it to",
-			ErrTemplateTooLarge, len(in.Template), cfnrules.MaxTemplateBody)
-	}
-	caps, err := capabilities(in.Template)
-	if err != nil {
-		return nil, err
-	}
-	p.caps = caps
-	return p, nil
 }
 
 // Capabilities returns the capabilities that a template needs:
