@@ -41,7 +41,7 @@ func TestDeploysOnMoto(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stack := fmt.Sprintf("golden-%s-%d", c.name, time.Now().UnixNano())
-			body := string(readGolden(t, scenario{name: c.name}))
+			body := string(built(t, named(t, c.name)))
 			if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
 				StackName:    aws.String(stack),
 				TemplateBody: aws.String(body),

@@ -18,9 +18,10 @@ type resource struct {
 	node    *yaml.Node
 }
 
+// resources returns the resources of the template built now for s.
 func resources(t *testing.T, s scenario) []resource {
 	t.Helper()
-	doc, err := cfnyaml.Parse(readGolden(t, s))
+	doc, err := cfnyaml.Parse(built(t, s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func items(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
-// TestSecurityProperties scans every golden for the properties a security
+// TestSecurityProperties scans the template built from every config for the properties a security
 // review relies on, so that a regression fails the build.
 func TestSecurityProperties(t *testing.T) {
 	for _, s := range scenarios(t) {
@@ -79,7 +80,7 @@ func TestSecurityProperties(t *testing.T) {
 					listenerPorts[value(path(r.props, "Port"))] = true
 				}
 			}
-			sawLT, sawLB := false, false
+			sawLT, sawLB, sawInstanceIngress := false, false, false
 			for _, r := range rs {
 				switch r.typ {
 				case "AWS::EC2::LaunchTemplate":
@@ -125,12 +126,20 @@ func TestSecurityProperties(t *testing.T) {
 				case "AWS::EC2::SecurityGroup":
 					for _, rule := range items(path(r.props, "SecurityGroupIngress")) {
 						checkRule(t, r.id, "ingress", rule, r.id == "LoadBalancerSecurityGroup", listenerPorts)
+						if r.id == "InstanceSecurityGroup" {
+							checkFromLoadBalancer(t, r.id, rule)
+						}
 					}
 					for _, rule := range items(path(r.props, "SecurityGroupEgress")) {
 						checkRule(t, r.id, "egress", rule, true, nil)
+						checkEgress(t, r.id, rule)
 					}
 				case "AWS::EC2::SecurityGroupIngress":
 					checkRule(t, r.id, "ingress", r.props, false, listenerPorts)
+					if getAtt(path(r.props, "GroupId")) == "InstanceSecurityGroup.GroupId" {
+						sawInstanceIngress = true
+						checkFromLoadBalancer(t, r.id, r.props)
+					}
 				case "AWS::EC2::SecurityGroupEgress":
 					checkRule(t, r.id, "egress", r.props, true, nil)
 				case "AWS::ElasticLoadBalancingV2::LoadBalancer":
@@ -172,6 +181,9 @@ func TestSecurityProperties(t *testing.T) {
 			if !sawLT || !sawLB {
 				t.Errorf("no launch template or load balancer to check")
 			}
+			if !sawInstanceIngress {
+				t.Errorf("no rule lets the load balancer reach the instances")
+			}
 		})
 	}
 }
@@ -191,6 +203,47 @@ func checkRule(t *testing.T, id, dir string, rule *yaml.Node, worldOK bool, list
 	if !worldOK || from != to || !listenerPorts[from] {
 		t.Errorf("%s: ingress from the whole internet on ports %s-%s", id, from, to)
 	}
+}
+
+// checkFromLoadBalancer: the instances take only HTTP on the target port,
+// and only from the load balancer's group.
+func checkFromLoadBalancer(t *testing.T, id string, rule *yaml.Node) {
+	t.Helper()
+	if src := getAtt(path(rule, "SourceSecurityGroupId")); src != "LoadBalancerSecurityGroup.GroupId" || value(path(rule, "CidrIp")) != "" || value(path(rule, "CidrIpv6")) != "" {
+		t.Errorf("%s: the instances take traffic from %q, not only from the load balancer's group", id, src)
+	}
+	if value(path(rule, "IpProtocol")) != "tcp" || value(path(rule, "FromPort")) != "80" || value(path(rule, "ToPort")) != "80" {
+		t.Errorf("%s: the instances take %s ports %s-%s, want tcp 80", id, value(path(rule, "IpProtocol")), value(path(rule, "FromPort")), value(path(rule, "ToPort")))
+	}
+}
+
+// checkEgress: the load balancer reaches only the instances' group on the
+// target port; the instances go out only on HTTPS; no group sends all
+// traffic anywhere.
+func checkEgress(t *testing.T, id string, rule *yaml.Node) {
+	t.Helper()
+	proto, from, to := value(path(rule, "IpProtocol")), value(path(rule, "FromPort")), value(path(rule, "ToPort"))
+	if proto == "-1" {
+		t.Errorf("%s: an egress rule allows every protocol", id)
+	}
+	switch id {
+	case "LoadBalancerSecurityGroup":
+		if getAtt(path(rule, "DestinationSecurityGroupId")) != "InstanceSecurityGroup.GroupId" || from != "80" || to != "80" {
+			t.Errorf("%s: egress to %s ports %s-%s, want only the instances' group on port 80", id, value(path(rule, "CidrIp"))+getAtt(path(rule, "DestinationSecurityGroupId")), from, to)
+		}
+	case "InstanceSecurityGroup":
+		if proto != "tcp" || from != "443" || to != "443" {
+			t.Errorf("%s: egress on %s ports %s-%s, want HTTPS only", id, proto, from, to)
+		}
+	}
+}
+
+// getAtt returns A.B for !GetAtt A.B; "" for anything else.
+func getAtt(n *yaml.Node) string {
+	if a := items(path(n, "Fn::GetAtt")); len(a) == 2 {
+		return value(a[0]) + "." + value(a[1])
+	}
+	return value(path(n, "Fn::GetAtt"))
 }
 
 // checkPolicies: no wildcard actions in trust or inline policies.
@@ -263,7 +316,7 @@ func checkSuppressions(t *testing.T, r resource) {
 func TestOptionsTurnFindingsOff(t *testing.T) {
 	suppressed := func(name, id string) []string {
 		var where []string
-		for _, r := range resources(t, scenario{name: name}) {
+		for _, r := range resources(t, named(t, name)) {
 			md := cfnyaml.Get(r.node, "Metadata")
 			for _, rule := range append(items(path(md, "cfn_nag", "rules_to_suppress")), items(path(md, "checkov", "skip"))...) {
 				if value(path(rule, "id")) == id {
