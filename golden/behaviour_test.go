@@ -189,7 +189,7 @@ func TestResourceAttributes(t *testing.T) {
 
 // TestAvailabilityZones builds 2 to 6 AZs with no, one and a NAT gateway
 // per AZ: public and private subnet i are in AZ i (!Select [i-1, !GetAZs
-// '']), NAT gateway i is in public subnet i, private subnet i uses private
+// ”]), NAT gateway i is in public subnet i, private subnet i uses private
 // route table i, whose default route goes to NAT gateway i (the only one
 // when there is one), and instances and the load balancer span every AZ.
 func TestAvailabilityZones(t *testing.T) {

@@ -213,7 +213,7 @@ func TestUserDataServesThenSignals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<title>Tom &amp; &#34;Jerry&#34;</title>", "<h1>"+config.Default().Instances.Page.Heading+"</h1>",
+	for _, want := range []string{"<title>Tom &amp; &#34;Jerry&#34;</title>", "<h1>" + config.Default().Instances.Page.Heading + "</h1>",
 		"<p><b>Instance ID:</b> i-0123456789abcdef0</p>", "<p><b>Availability Zone:</b> eu-west-1b</p>",
 		"<p><b>Private hostname:</b> ip-10-0-2-17.eu-west-1.compute.internal</p>", "<p><b>Private IPv4:</b> 10.0.2.17</p>"} {
 		if !strings.Contains(string(page), want) {
