@@ -10,6 +10,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -40,6 +41,7 @@ func outputs(t *testing.T, doc *yaml.Node) (map[string]*yaml.Node, []string) {
 // set) and the VPC; fixed instances output one ID each, in order, and an
 // Auto Scaling group outputs its name and no instance.
 func TestOutputsPerMode(t *testing.T) {
+	golden.Behaviour(t)
 	modes := map[bool]int{}
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -116,6 +118,7 @@ var pageLines = []string{
 // from the config, and the built-in script writes every line of the page
 // with the config's title and heading.
 func TestUserDataAndPage(t *testing.T) {
+	golden.Behaviour(t)
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
 			cfg := loadConfig(t, s)
@@ -156,6 +159,7 @@ func TestUserDataAndPage(t *testing.T) {
 // and the policies sit beside Type and Properties, in the writer's order,
 // never inside Properties; a resource holds nothing else.
 func TestResourceAttributes(t *testing.T) {
+	golden.Behaviour(t)
 	order := []string{"Type", "Condition", "DependsOn", "CreationPolicy", "UpdatePolicy",
 		"UpdateReplacePolicy", "DeletionPolicy", "Metadata", "Properties"}
 	seen := map[string]bool{}
@@ -193,6 +197,7 @@ func TestResourceAttributes(t *testing.T) {
 // route table i, whose default route goes to NAT gateway i (the only one
 // when there is one), and instances and the load balancer span every AZ.
 func TestAvailabilityZones(t *testing.T) {
+	golden.Behaviour(t)
 	for az := 2; az <= 6; az++ {
 		for _, nat := range []int{0, 1, az} {
 			t.Run(fmt.Sprintf("%daz-%dnat", az, nat), func(t *testing.T) {

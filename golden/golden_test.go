@@ -106,6 +106,7 @@ func TestGolden(t *testing.T) {
 // TestDeterministic builds each template twice, from fresh configs: Go's
 // map order must never reach the output.
 func TestDeterministic(t *testing.T) {
+	golden.Behaviour(t)
 	for _, s := range scenarios(t) {
 		a, b := yamlOf(t, build(t, s)), yamlOf(t, build(t, s))
 		if !bytes.Equal(a, b) {
@@ -132,6 +133,7 @@ func TestRoundTrip(t *testing.T) {
 
 // TestJSONEquivalent checks that the JSON form holds the same template.
 func TestJSONEquivalent(t *testing.T) {
+	golden.Behaviour(t)
 	for _, s := range scenarios(t) {
 		st := build(t, s)
 		js, err := st.JSON()
@@ -178,6 +180,7 @@ func plain(n *yaml.Node) any {
 // the marks of goformation's intrinsic evaluation: a placeholder account,
 // a resolved region or partition, null.
 func TestNoGoformationTraps(t *testing.T) {
+	golden.Behaviour(t)
 	for _, s := range scenarios(t) {
 		out := string(built(t, s))
 		var cfgText string
@@ -208,6 +211,7 @@ func TestNoGoformationTraps(t *testing.T) {
 // cfn-lint: no errors, no warnings. (TestGolden holds the goldens to the
 // same bytes.)
 func TestCfnLint(t *testing.T) {
+	golden.Behaviour(t)
 	lint, err := exec.LookPath("cfn-lint")
 	if err != nil {
 		t.Fatal("cfn-lint not found on PATH: install it with `pip install cfn-lint==1.51.0`")
@@ -239,6 +243,7 @@ func readGolden(t *testing.T, s scenario) []byte {
 // TestDefaultIsTheArticlesStack lists, resource by resource, what the
 // article builds, and checks the default template holds exactly that.
 func TestDefaultIsTheArticlesStack(t *testing.T) {
+	golden.Behaviour(t)
 	want := map[string]string{
 		"VPC": "AWS::EC2::VPC", "InternetGateway": "AWS::EC2::InternetGateway",
 		"InternetGatewayAttachment": "AWS::EC2::VPCGatewayAttachment",

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/internal/testkit/moto"
 )
 
@@ -22,13 +23,18 @@ import (
 // starts none.
 var motoServer moto.Server
 
-func TestMain(m *testing.M) { os.Exit(motoServer.Run(m)) }
+func TestMain(m *testing.M) {
+	code := motoServer.Run(m)
+	golden.Report(os.Stderr)
+	os.Exit(code)
+}
 
 // TestDeploysOnMoto creates the default and the no-NAT stacks on moto
 // (which ignores creation policies and implements gateway endpoints) and
 // checks the S3 gateway endpoint on the private route tables and, without
 // a NAT gateway, the interface endpoints.
 func TestDeploysOnMoto(t *testing.T) {
+	golden.Behaviour(t)
 	ctx := context.Background()
 	cfg := motoServer.Config(t)
 	cfn, ec := cloudformation.NewFromConfig(cfg), ec2.NewFromConfig(cfg)

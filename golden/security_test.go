@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 )
 
 // resource is one resource of a parsed golden.
@@ -71,6 +72,7 @@ func items(n *yaml.Node) []*yaml.Node {
 // TestSecurityProperties scans the template built from every config for the properties a security
 // review relies on, so that a regression fails the build.
 func TestSecurityProperties(t *testing.T) {
+	golden.Behaviour(t)
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
 			rs := resources(t, s)
@@ -314,6 +316,7 @@ func checkSuppressions(t *testing.T, r resource) {
 // TestOptionsTurnFindingsOff: the keys that add access logs and flow logs
 // also drop the suppressions that their absence needed.
 func TestOptionsTurnFindingsOff(t *testing.T) {
+	golden.Behaviour(t)
 	suppressed := func(name, id string) []string {
 		var where []string
 		for _, r := range resources(t, named(t, name)) {

@@ -55,6 +55,7 @@ func number(t *testing.T, r resource, keys ...string) int {
 // endpoint covers every private route table. In a VPC the stack does not
 // own (existing.go), the network is given: see checkGivenNetwork.
 func TestServesOnAWS(t *testing.T) {
+	golden.Behaviour(t)
 	for _, s := range scenarios(t) {
 		t.Run(s.name, func(t *testing.T) {
 			cfg := loadConfig(t, s)

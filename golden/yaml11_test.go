@@ -12,6 +12,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
 	"github.com/cfngen/cfngen/template"
 )
@@ -55,6 +56,7 @@ func forms(t *testing.T, st *template.Stack) (yml, js []byte) {
 // TestGoldensAsYAML11: every golden means to PyYAML what its JSON form
 // means.
 func TestGoldensAsYAML11(t *testing.T) {
+	golden.Behaviour(t)
 	var names []string
 	var yamls, jsons [][]byte
 	for _, s := range scenarios(t) {
@@ -70,6 +72,7 @@ func TestGoldensAsYAML11(t *testing.T) {
 // the vars of a config, and checks that PyYAML reads each back as the same
 // string, and that cfn-lint accepts the templates.
 func TestSpecialWordsAsYAML11(t *testing.T) {
+	golden.Behaviour(t)
 	const tmpl = "#!/bin/sh\necho {{shell .Title}} {{shell .Heading}}\necho {{shell .Vars.v}}\n"
 	var names, words []string
 	var yamls, jsons [][]byte
