@@ -348,6 +348,61 @@ func TestReplacementNeedsConsent(t *testing.T) {
 	}
 }
 
+// TestRemovalNeedsConsent: a change set that only removes a resource (one
+// added to the stack outside cfngen) is refused under --yes alone, leaves
+// the stack and the resource as they were, and runs with
+// --allow-replacement.
+func TestRemovalNeedsConsent(t *testing.T) {
+	cfg := useMoto(t)
+	cfn := cloudformation.NewFromConfig(cfg)
+	ctx := context.Background()
+	name := uniqueName("remove")
+	if code, _, stderr := cli(t, "deploy", "--yes", "--stack-name", name); code != 0 {
+		t.Fatalf("first deploy exited %d:\n%s", code, stderr)
+	}
+	// Someone adds a queue to the stack by hand.
+	tpl, err := cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Replace(aws.ToString(tpl.TemplateBody), "\nResources:\n", "\nResources:\n  Extra:\n    Type: AWS::SQS::Queue\n", 1)
+	// The parameters keep their defaults, as cfngen deploys them.
+	if _, err := cfn.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String(name), TemplateBody: aws.String(body),
+		Capabilities: []types.Capability{types.CapabilityCapabilityIam}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := stackResources(t, cfg, name)["Extra"]; !ok {
+		t.Fatalf("the queue was not added to the stack")
+	}
+
+	code, stdout, stderr := cli(t, "deploy", "--yes", "--stack-name", name)
+	if code != 1 {
+		t.Fatalf("deploy --yes of a removal exited %d:\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "0 to add, 0 to modify, 1 to remove") {
+		t.Errorf("the change set does not only remove:\n%s", stdout)
+	}
+	wantLines(t, stderr,
+		"  Extra (AWS::SQS::Queue): removed\n",
+		"cfngen: error: ",
+		"cfngen: hint: to execute it all the same: cfngen deploy --stack-name "+name+" --yes --allow-replacement\n",
+	)
+	if s := stackStatus(t, cfn, name); s != types.StackStatusUpdateComplete {
+		t.Errorf("after the refusal the stack is %s", s)
+	}
+	if _, ok := stackResources(t, cfg, name)["Extra"]; !ok {
+		t.Errorf("the queue is gone though its removal was refused")
+	}
+	noChangeSetAvailable(t, cfn, name)
+
+	if code, _, stderr := cli(t, "deploy", "--yes", "--allow-replacement", "--stack-name", name); code != 0 {
+		t.Fatalf("deploy --yes --allow-replacement exited %d:\n%s", code, stderr)
+	}
+	if _, ok := stackResources(t, cfg, name)["Extra"]; ok {
+		t.Errorf("the queue is still in the stack after the consented removal")
+	}
+}
+
 // TestNothingToDoOrShow: destroy of a missing stack is a success with a
 // note, as for aws cloudformation delete-stack; outputs of a stack without
 // outputs (moto keeps none after a change set) says so.
