@@ -3,7 +3,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X main.Version=$(VERSION)
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test golden lint bench e2e docs clean
+.PHONY: build test golden lint bench e2e docs clean mutate
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/cfngen ./cmd/cfngen
@@ -23,6 +23,11 @@ e2e:
 # Only the packages with golden files define -update; none needs moto.
 golden:
 	$(GO) test ./golden ./graph ./deploy -run Golden -update
+
+# Plant each bug of scripts/mutate/mutants.go in a copy of HEAD, run the
+# tests of its area, and print the behavioural score. Slow; not in test.
+mutate:
+	scripts/with-moto $(GO) run ./scripts/mutate
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
