@@ -48,7 +48,7 @@ func Check(t testing.TB, update bool, path string, got []byte) {
 		mu.Unlock()
 		t.Errorf("%s differs from the output built now (want -, got +):\n%s\n"+
 			"review the diff: the golden is what was last reviewed, and this test only says that it changed;\n"+
-			"the tests of behaviour check the built output on their own in this run (the summary after the tests lists which passed);\n"+
+			"the tests of behaviour check the built output on their own: see which of them passed in this run (package golden lists them after its tests);\n"+
 			"only if every change above is intended, rewrite the goldens with: make golden",
 			path, diff.Diff(path, want, "output", got))
 	}
