@@ -1,13 +1,13 @@
 // Command mutate measures whether the tests fail for the right reason. It
-// plants each bug of [mutants], one at a time, in a copy of HEAD (git
-// archive, so nothing uncommitted), runs the tests of the bug's area
+// plants each bug of [mutants], one at a time, in a copy of HEAD or -rev
+// (git archive, so nothing uncommitted), runs the tests of the bug's area
 // without -update, and says for each bug whether a test of behaviour
 // caught it, only a golden file (a drift check: it passes once someone
 // runs make golden), or nothing. It ends with the behavioural score.
 //
 // Run it with a moto server, as make mutate does:
 //
-//	scripts/with-moto go run ./scripts/mutate [-run REGEXP] [-list]
+//	scripts/with-moto go run ./scripts/mutate [-run REGEXP] [-rev COMMIT] [-list]
 //
 // A bug whose old text no longer occurs exactly once in its file, or that
 // does not build, stops the run before any test: the list cannot rot
@@ -59,20 +59,22 @@ var areas = map[string][]suite{
 }
 
 // goldenMark is in the message of every golden mismatch
-// (internal/testkit/golden).
-const goldenMark = "differs from the output built now"
+// (internal/testkit/golden), before and after it named the tests of
+// behaviour.
+const goldenMark = "differs from the output"
 
 func main() {
 	only := flag.String("run", "", "plant only the bugs whose name matches this regular expression")
 	list := flag.Bool("list", false, "check and list the bugs, and run nothing")
+	rev := flag.String("rev", "HEAD", "the commit to copy and plant the bugs in (its tests are the ones scored)")
 	flag.Parse()
-	if err := run(*only, *list); err != nil {
+	if err := run(*only, *rev, *list); err != nil {
 		fmt.Fprintln(os.Stderr, "mutate: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(only string, list bool) error {
+func run(only, rev string, list bool) error {
 	re, err := regexp.Compile(only)
 	if err != nil {
 		return err
@@ -82,7 +84,7 @@ func run(only string, list bool) error {
 		return err
 	}
 	root = strings.TrimSpace(root)
-	head, err := output("git", "-C", root, "rev-parse", "--short", "HEAD")
+	head, err := output("git", "-C", root, "rev-parse", "--short", rev)
 	if err != nil {
 		return err
 	}
@@ -91,7 +93,7 @@ func run(only string, list bool) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	archive := exec.Command("sh", "-c", `git -C "$1" archive HEAD | tar -x -C "$2"`, "sh", root, dir)
+	archive := exec.Command("sh", "-c", `git -C "$1" archive "$3" | tar -x -C "$2"`, "sh", root, dir, rev)
 	if out, err := archive.CombinedOutput(); err != nil {
 		return fmt.Errorf("copying HEAD: %v\n%s", err, out)
 	}
@@ -127,7 +129,7 @@ func run(only string, list bool) error {
 		return errors.New("no moto server: run it as make mutate (scripts/with-moto go run ./scripts/mutate)")
 	}
 
-	fmt.Printf("mutate: %d bugs on HEAD %s, %s\n", len(chosen), strings.TrimSpace(head), time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Printf("mutate: %d bugs on %s %s, %s\n", len(chosen), rev, strings.TrimSpace(head), time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	// The copy must pass before any bug is planted.
 	for area := range areas {
 		if !slices.ContainsFunc(chosen, func(m mutant) bool { return m.area == area }) {
