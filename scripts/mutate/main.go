@@ -136,7 +136,7 @@ func run(only, rev string, list bool) error {
 			continue
 		}
 		if r := test(dir, area); r.failed() {
-			return fmt.Errorf("the tests of %s fail on HEAD without a bug:\n%s", area, r.log)
+			return fmt.Errorf("the tests of %s fail on %s without a bug:\n%s", area, rev, r.log)
 		}
 	}
 	var behavioural, goldenOnly, survived int
