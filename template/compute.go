@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // targets are what the load balancer forwards to: fixed instances, or an

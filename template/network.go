@@ -5,8 +5,9 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // network holds the logical IDs the other resource groups refer to.

@@ -3,7 +3,7 @@ package template
 import (
 	"fmt"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // MaxOutputs is CloudFormation's limit on outputs per template.

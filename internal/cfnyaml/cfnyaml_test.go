@@ -6,57 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
-
 	_ "github.com/cfngen/cfngen/internal/golden" // defines -update
 )
-
-// TestDecodeHelpers: goformation's encoded helpers become short forms, and
-// nothing is evaluated.
-func TestDecodeHelpers(t *testing.T) {
-	props := map[string]any{
-		"AZ":     cloudformation.Select(1, cloudformation.GetAZs("")),
-		"Ref":    cloudformation.Ref("VPC"),
-		"Att":    cloudformation.GetAtt("LB", "DNSName"),
-		"Sub":    cloudformation.Sub("arn:${AWS::Partition}:s3:::${AWS::Region}"),
-		"B64":    cloudformation.Base64(cloudformation.Sub("echo ${AWS::StackName}\nexit 0\n")),
-		"Join":   cloudformation.Join(",", []string{cloudformation.Ref("A"), cloudformation.Ref("B")}),
-		"Plain":  "dGVzdA==", // base64 of "test", not an intrinsic
-		"Number": 80,
-		"Quoted": "true",
-	}
-	data, err := json.Marshal(props)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := Decode(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := YAML(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `AZ: !Select [1, !GetAZs '']
-Att: !GetAtt LB.DNSName
-B64:
-  Fn::Base64: !Sub |
-    echo ${AWS::StackName}
-    exit 0
-Join: !Join
-  - ','
-  - - !Ref A
-    - !Ref B
-Number: 80
-Plain: dGVzdA==
-Quoted: "true"
-Ref: !Ref VPC
-Sub: !Sub arn:${AWS::Partition}:s3:::${AWS::Region}
-`
-	if string(out) != want {
-		t.Errorf("got:\n%s\nwant:\n%s", out, want)
-	}
-}
 
 func TestFormatCanonicalAndIdempotent(t *testing.T) {
 	src := `{

@@ -10,7 +10,8 @@
 // reader does, for tests that check it.
 //
 // A template is held as a [yaml.Node] tree in long form (intrinsics as
-// one-key mappings such as {"Ref": "VPC"}). [Decode] builds that tree from
-// the JSON that goformation marshals, [Parse] builds it from YAML or JSON
-// text, [Sort] puts it in canonical order, and [YAML] and [JSON] write it.
+// one-key mappings such as {"Ref": "VPC"}). [Parse] builds that tree from
+// YAML or JSON text (package template/cloudformation builds it from
+// goformation's structs), [Sort] puts it in canonical order, and [YAML] and
+// [JSON] write it.
 package cfnyaml
