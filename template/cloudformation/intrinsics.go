@@ -10,8 +10,8 @@ import (
 // these helpers write text that no template string can be taken for and
 // that [Template.Node] reads in one pass: the noncharacter U+FDD0, which
 // Unicode sets aside for a program's internal use, the function's name, a
-// space and its argument: a Go-quoted string, an integer, another
-// intrinsic, or a list of those in brackets. Ref("VPC") is
+// space and its argument: a Go-quoted string (itself perhaps an
+// intrinsic), an integer, or a list of those in brackets. Ref("VPC") is
 // "\uFDD0Ref \"VPC\"", and a string that does not parse so is a string.
 const mark = "\uFDD0"
 
@@ -49,14 +49,6 @@ func Join(delimiter string, values []string) string {
 
 func encode(name, arg string) string { return mark + name + " " + arg }
 
-// arg writes s as an argument: an intrinsic as it is, anything else quoted.
-func arg(s string) string {
-	if strings.HasPrefix(s, mark) {
-		if _, rest, ok := new(walker).intrinsic(s); ok && rest == "" {
-			return s
-		}
-	}
-	return strconv.Quote(s)
-}
+func arg(s string) string { return strconv.Quote(s) }
 
 func list(args ...string) string { return "[" + strings.Join(args, ",") + "]" }

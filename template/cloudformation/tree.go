@@ -150,15 +150,13 @@ func (w *walker) arg(s string) (*yaml.Node, string, bool) {
 	switch {
 	case s == "":
 		return nil, "", false
-	case strings.HasPrefix(s, mark):
-		return w.intrinsic(s)
 	case s[0] == '"':
 		q, err := strconv.QuotedPrefix(s)
 		if err != nil {
 			return nil, "", false
 		}
 		v, _ := strconv.Unquote(q)
-		return w.node(yaml.ScalarNode, "!!str", v), s[len(q):], true
+		return w.str(v), s[len(q):], true
 	case s[0] == '[':
 		seq := w.node(yaml.SequenceNode, "!!seq", "")
 		s = s[1:]
