@@ -316,7 +316,7 @@ func (p *predictor) predict(id string) *Change {
 // recreation fills in whether the changed property d of a resource of
 // type typ, from ov to nv, replaces it.
 func (p *predictor) recreation(d *Detail, typ string, res, ov, nv *yaml.Node) {
-	sc, ok := snapshot.Types[typ]
+	sc, ok := snapshot().Types[typ]
 	if !ok {
 		d.Recreation = Conditionally
 		d.Reason = "the schema snapshot has no type " + typ

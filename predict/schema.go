@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"strings"
+	"sync"
 )
 
 // schemas.json is a snapshot of the create-only properties in
@@ -32,17 +33,18 @@ type Schema struct {
 	ConditionalCreateOnly []string `json:"conditionalCreateOnly,omitempty"`
 }
 
-var snapshot = func() *Snapshot {
+// snapshot is read on first use, not by every cfngen process.
+var snapshot = sync.OnceValue(func() *Snapshot {
 	s := &Snapshot{}
 	if err := json.Unmarshal(schemasJSON, s); err != nil {
 		// A committed file, read by the tests: only a broken build gets here.
 		panic("predict: schemas.json: " + err.Error())
 	}
 	return s
-}()
+})
 
 // Schemas returns the vendored snapshot.
-func Schemas() *Snapshot { return snapshot }
+func Schemas() *Snapshot { return snapshot() }
 
 // paths returns the create-only and conditionally create-only paths
 // that start at the top-level property name, split at "/".
