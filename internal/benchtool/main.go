@@ -5,14 +5,16 @@
 // `cfngen deploy` of new stacks against a warm moto server, side by side
 // with `aws cloudformation deploy` of the same template, and a stack set
 // deploy to 2 accounts x 2 regions beside the same 4 stacks deployed one
-// by one.
+// by one. Before the deploys it times cfngen beside bench/floor, a
+// goformation program that builds and prints a 30-resource template, and
+// builds with an empty build cache (engine.go).
 //
 // Run it from the repository root, as make bench does:
 //
 //	scripts/with-moto go run ./internal/benchtool
 //
 // Without CFNGEN_MOTO_ENDPOINT it starts moto_server itself; -deploy=false
-// skips the deploys.
+// skips the deploys and -cold-runs 0 the cold builds.
 package main
 
 import (
@@ -45,23 +47,28 @@ var configs = []struct{ name, file string }{
 }
 
 func main() {
+	if len(os.Args) > 3 && os.Args[1] == spawnFlag {
+		os.Exit(spawn(os.Args[2:]))
+	}
 	runs := flag.Int("runs", 20, "timed runs of cfngen per config")
 	warmups := flag.Int("warmup", 2, "untimed runs before them")
 	deployRuns := flag.Int("deploy-runs", 7, "timed deploys per command")
 	deploy := flag.Bool("deploy", true, "also time deploys against a moto server")
 	setRuns := flag.Int("stackset-runs", 5, "timed stack set deploys, and as many rounds of single deploys")
+	floorRuns := flag.Int("floor-runs", 40, "rounds of cfngen beside the floor")
+	coldRuns := flag.Int("cold-runs", 1, "rounds of builds with an empty build cache (0: none)")
 	flag.Parse()
-	if *runs < 1 || *warmups < 1 || *deployRuns < 1 || *setRuns < 1 {
-		fmt.Fprintln(os.Stderr, "benchtool: -runs, -warmup, -deploy-runs and -stackset-runs must be at least 1")
+	if *runs < 1 || *warmups < 1 || *deployRuns < 1 || *setRuns < 1 || *floorRuns < 1 || *coldRuns < 0 {
+		fmt.Fprintln(os.Stderr, "benchtool: -runs, -warmup, -deploy-runs, -stackset-runs and -floor-runs must be at least 1, -cold-runs at least 0")
 		os.Exit(2)
 	}
-	if err := run(*runs, *warmups, *deployRuns, *setRuns, *deploy); err != nil {
+	if err := run(*runs, *warmups, *deployRuns, *setRuns, *floorRuns, *coldRuns, *deploy); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtool: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
+func run(runs, warmups, deployRuns, setRuns, floorRuns, coldRuns int, deploy bool) error {
 	if _, err := os.Stat("bench"); err != nil {
 		return fmt.Errorf("%w; run benchtool from the repository root", err)
 	}
@@ -80,6 +87,14 @@ func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
 	templates, err := synth(bin, runs, warmups)
 	if err != nil {
 		return err
+	}
+	if err := floor(bin, dir, floorRuns); err != nil {
+		return err
+	}
+	if coldRuns > 0 {
+		if err := coldBuilds(coldRuns); err != nil {
+			return err
+		}
 	}
 	if !deploy {
 		return nil
@@ -145,34 +160,79 @@ func resources(body []byte) (int, error) {
 // result is what one process cost.
 type result struct {
 	wall   time.Duration
-	maxRSS int64 // bytes
+	cpu    time.Duration // user and system
+	maxRSS int64         // bytes
 }
 
 // measure runs a command to completion with its stdout in w (nil:
 // /dev/null) and env (nil: this process's), and returns its wall time and
 // peak memory. A failure carries the command's stderr.
+//
+// The command runs under a fresh benchtool (see spawn): Linux counts in a
+// command's max RSS the memory of the process that started it, since
+// os/exec's vfork shares that memory until exec, and this benchtool holds
+// every template it has read.
 func measure(w *bytes.Buffer, env []string, name string, args ...string) (result, error) {
-	cmd := exec.Command(name, args...)
+	self, err := os.Executable()
+	if err != nil {
+		return result{}, err
+	}
+	report, err := os.CreateTemp("", "benchtool-spawn-")
+	if err != nil {
+		return result{}, err
+	}
+	report.Close()
+	defer os.Remove(report.Name())
+	cmd := exec.Command(self, append([]string{spawnFlag, report.Name(), name}, args...)...)
 	cmd.Env = env
 	if w != nil {
 		cmd.Stdout = w
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("%s: %v\n%s", strings.Join(append([]string{name}, args...), " "), err, stderr.Bytes())
+	}
+	data, err := os.ReadFile(report.Name())
+	if err != nil {
+		return result{}, err
+	}
+	var r result
+	if _, err := fmt.Sscan(string(data), &r.wall, &r.cpu, &r.maxRSS); err != nil {
+		return result{}, fmt.Errorf("%s: report %q: %v", name, data, err)
+	}
+	return r, nil
+}
+
+// spawnFlag, as benchtool's first argument, makes it spawn: run the
+// command that follows the report file and write its cost there.
+const spawnFlag = "-spawn"
+
+// spawn runs args[1:] with this process's standard files and environment,
+// writes its wall time, CPU time and max RSS to the file args[0], and
+// returns its exit code.
+func spawn(args []string) int {
+	cmd := exec.Command(args[1], args[2:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
-	if err != nil {
-		return result{}, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.Bytes())
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		return 1
 	}
-	r := result{wall: wall}
+	r := result{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss * 1024 // KiB on Linux
 		if runtime.GOOS == "darwin" {
 			r.maxRSS = ru.Maxrss // bytes on macOS
 		}
 	}
-	return r, nil
+	if err := os.WriteFile(args[0], fmt.Appendf(nil, "%d %d %d", r.wall, r.cpu, r.maxRSS), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		return 1
+	}
+	return cmd.ProcessState.ExitCode()
 }
 
 // stats formats the median, min and max of ds as Markdown cells.

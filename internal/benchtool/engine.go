@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"time"
+)
+
+// floorDir holds the floor: a goformation program that builds and prints
+// a 30-resource template, in a module of its own.
+const floorDir = "bench/floor"
+
+// floor times `cfngen > /dev/null` (the default stack) beside the floor,
+// run after run, and prints the ratio of their medians, their CPU times
+// and their peak memory.
+func floor(bin, dir string, runs int) error {
+	floorBin := filepath.Join(dir, "floor")
+	cmd := exec.Command("go", "build", "-o", floorBin, ".")
+	cmd.Dir = floorDir
+	fmt.Printf("\n## cfngen beside the floor: %d rounds after a warm-up, each runs both\n\n", runs)
+	fmt.Printf("$ (cd %s && go build -o %s .)\n", floorDir, floorBin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build the floor: %v\n%s", err, out)
+	}
+	progs := []struct{ name, path string }{{"cfngen", bin}, {"floor", floorBin}}
+	wall := make([][]time.Duration, len(progs))
+	cpu := make([][]time.Duration, len(progs))
+	rss := make([]int64, len(progs))
+	for round := range runs + 1 {
+		for i, p := range progs {
+			r, err := measure(nil, nil, p.path)
+			if err != nil {
+				return err
+			}
+			if round > 0 {
+				wall[i], cpu[i] = append(wall[i], r.wall), append(cpu[i], r.cpu)
+				rss[i] = max(rss[i], r.maxRSS)
+			}
+		}
+	}
+	fmt.Println("| program | binary | median | min | max | CPU time, median | max RSS |")
+	fmt.Println("|---|--:|--:|--:|--:|--:|--:|")
+	for i, p := range progs {
+		st, err := os.Stat(p.path)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| %s > /dev/null | %.1f MB | %s | %s | %s |\n", p.name, float64(st.Size())/1e6, stats(wall[i]), ms(median(cpu[i])), mib(rss[i]))
+	}
+	fmt.Printf("\ncfngen takes %.2f times as long as the floor (medians)\n", float64(median(wall[0]))/float64(median(wall[1])))
+	return nil
+}
+
+// coldBuilds times builds with an empty build cache (the module cache
+// warm), one after the other in each of runs rounds: the template
+// package, the floor (which imports goformation's root package, as the
+// template package did until it used its own small one) and cfngen.
+func coldBuilds(runs int) error {
+	type build struct{ dir, pkg string }
+	builds := []build{{".", "./template"}, {floorDir, "."}, {".", "./cmd/cfngen"}}
+	fmt.Printf("\n## cold builds: %d rounds, GOCACHE empty each time, GOFLAGS=-mod=mod, %d CPUs\n\n", runs, runtime.NumCPU())
+	times := make([][]time.Duration, len(builds))
+	for range runs {
+		for i, b := range builds {
+			cache, err := os.MkdirTemp("", "cfngen-gocache-")
+			if err != nil {
+				return err
+			}
+			cmd := exec.Command("go", "build", "-o", os.DevNull, b.pkg)
+			cmd.Dir = b.dir
+			cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOFLAGS=-mod=mod")
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			times[i] = append(times[i], time.Since(start))
+			os.RemoveAll(cache)
+			if err != nil {
+				return fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
+			}
+		}
+	}
+	fmt.Println("| command | median | min | max |")
+	fmt.Println("|---|--:|--:|--:|")
+	for i, b := range builds {
+		c := "GOCACHE=$(mktemp -d) GOFLAGS=-mod=mod go build -o /dev/null " + b.pkg
+		if b.dir != "." {
+			c = fmt.Sprintf("(cd %s && %s)", b.dir, c)
+		}
+		s := slices.Sorted(slices.Values(times[i]))
+		fmt.Printf("| `%s` | %s | %s | %s |\n", c, sec(median(s)), sec(s[0]), sec(s[len(s)-1]))
+	}
+	fmt.Printf("\n./template builds in %.2f times the floor's time (medians)\n", float64(median(times[0]))/float64(median(times[1])))
+	return nil
+}
+
+func sec(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
