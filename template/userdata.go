@@ -10,9 +10,9 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"text/template"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/template/internal/text/template"
 )
 
 //go:embed userdata/web.sh.tmpl
