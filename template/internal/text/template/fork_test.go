@@ -98,3 +98,18 @@ func TestNoMethodCalls(t *testing.T) {
 type withMethod struct{}
 
 func (withMethod) Hello() string { return "hello" }
+
+// TestCfngenLinksNoMethodLookup: cfngen imports neither text/template nor
+// html/template, whose method lookup would keep every exported method in
+// its binary again.
+func TestCfngenLinksNoMethodLookup(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/cfngen/cfngen/cmd/cfngen").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if p == "text/template" || p == "html/template" {
+			t.Errorf("cfngen imports %s; use github.com/cfngen/cfngen/template/internal/text/template", p)
+		}
+	}
+}
