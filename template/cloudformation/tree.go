@@ -83,15 +83,16 @@ func (w *walker) resource(r Resource) (*yaml.Node, error) {
 		}
 		w.pair(n, a, an)
 	}
+	const key = "Properties"
 	p := planOf(v.Type())
 	if p.fieldsErr != nil {
-		return nil, p.fieldsErr
+		return nil, fmt.Errorf("%s: %w", key, p.fieldsErr)
 	}
 	props, err := w.fields(v, p.fields)
 	if err != nil {
-		return nil, fmt.Errorf("Properties.%w", err)
+		return nil, fmt.Errorf("%s.%w", key, err)
 	}
-	w.pair(n, "Properties", props)
+	w.pair(n, key, props)
 	return n, nil
 }
 
@@ -177,11 +178,11 @@ func (w *walker) arg(s string) (*yaml.Node, string, bool) {
 		return seq, s[1:], true
 	}
 	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
-	if i == 0 || i == -1 && s == "" {
-		return nil, "", false
-	}
 	if i == -1 {
 		i = len(s)
+	}
+	if i == 0 {
+		return nil, "", false
 	}
 	return w.node(yaml.ScalarNode, "!!int", s[:i]), s[i:], true
 }
