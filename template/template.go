@@ -14,7 +14,7 @@ import (
 	"slices"
 
 	"github.com/awslabs/goformation/v7/cloudformation/tags"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
