@@ -62,7 +62,7 @@ func floor(bin, dir string, runs int) error {
 func coldBuilds(runs int) error {
 	type build struct{ dir, pkg string }
 	builds := []build{{".", "./template"}, {floorDir, "."}, {".", "./cmd/cfngen"}}
-	fmt.Printf("\n## cold builds: %d rounds, GOCACHE empty each time, GOFLAGS=-mod=mod, %d CPUs\n\n", runs, runtime.NumCPU())
+	fmt.Printf("\n## cold builds: %d round(s), GOCACHE empty each time, GOFLAGS=-mod=mod, %d CPUs\n\n", runs, runtime.NumCPU())
 	times := make([][]time.Duration, len(builds))
 	cpu := make([][]time.Duration, len(builds))
 	for range runs {
