@@ -27,7 +27,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/cfngen/cfngen/internal/cfnyaml"
@@ -47,9 +46,6 @@ var configs = []struct{ name, file string }{
 }
 
 func main() {
-	if len(os.Args) > 3 && os.Args[1] == spawnFlag {
-		os.Exit(spawn(os.Args[2:]))
-	}
 	runs := flag.Int("runs", 20, "timed runs of cfngen per config")
 	warmups := flag.Int("warmup", 2, "untimed runs before them")
 	deployRuns := flag.Int("deploy-runs", 7, "timed deploys per command")
@@ -77,6 +73,10 @@ func run(runs, warmups, deployRuns, setRuns, floorRuns, coldRuns int, deploy boo
 		return err
 	}
 	defer os.RemoveAll(dir)
+	spawner = filepath.Join(dir, "spawn")
+	if out, err := exec.Command("go", "build", "-o", spawner, "./internal/benchtool/spawn").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
 	bin := filepath.Join(dir, "cfngen")
 	fmt.Printf("$ go build -o %s ./cmd/cfngen\n", bin)
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/cfngen").CombinedOutput(); err != nil {
@@ -157,6 +157,9 @@ func resources(body []byte) (int, error) {
 	return len(cfnyaml.Get(doc, "Resources").Content) / 2, nil
 }
 
+// spawner is the path of the program that measure runs commands under.
+var spawner string
+
 // result is what one process cost.
 type result struct {
 	wall   time.Duration
@@ -168,22 +171,18 @@ type result struct {
 // /dev/null) and env (nil: this process's), and returns its wall time and
 // peak memory. A failure carries the command's stderr.
 //
-// The command runs under a fresh benchtool (see spawn): Linux counts in a
-// command's max RSS the memory of the process that started it, since
-// os/exec's vfork shares that memory until exec, and this benchtool holds
-// every template it has read.
+// The command runs under spawner (./spawn), a small program: Linux counts
+// in a command's max RSS the memory of the process that started it, since
+// os/exec's vfork shares that memory until exec, and benchtool holds every
+// template it has read.
 func measure(w *bytes.Buffer, env []string, name string, args ...string) (result, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return result{}, err
-	}
 	report, err := os.CreateTemp("", "benchtool-spawn-")
 	if err != nil {
 		return result{}, err
 	}
 	report.Close()
 	defer os.Remove(report.Name())
-	cmd := exec.Command(self, append([]string{spawnFlag, report.Name(), name}, args...)...)
+	cmd := exec.Command(spawner, append([]string{report.Name(), name}, args...)...)
 	cmd.Env = env
 	if w != nil {
 		cmd.Stdout = w
@@ -202,37 +201,6 @@ func measure(w *bytes.Buffer, env []string, name string, args ...string) (result
 		return result{}, fmt.Errorf("%s: report %q: %v", name, data, err)
 	}
 	return r, nil
-}
-
-// spawnFlag, as benchtool's first argument, makes it spawn: run the
-// command that follows the report file and write its cost there.
-const spawnFlag = "-spawn"
-
-// spawn runs args[1:] with this process's standard files and environment,
-// writes its wall time, CPU time and max RSS to the file args[0], and
-// returns its exit code.
-func spawn(args []string) int {
-	cmd := exec.Command(args[1], args[2:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	if cmd.ProcessState == nil {
-		fmt.Fprintln(os.Stderr, "benchtool:", err)
-		return 1
-	}
-	r := result{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss * 1024 // KiB on Linux
-		if runtime.GOOS == "darwin" {
-			r.maxRSS = ru.Maxrss // bytes on macOS
-		}
-	}
-	if err := os.WriteFile(args[0], fmt.Appendf(nil, "%d %d %d", r.wall, r.cpu, r.maxRSS), 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, "benchtool:", err)
-		return 1
-	}
-	return cmd.ProcessState.ExitCode()
 }
 
 // stats formats the median, min and max of ds as Markdown cells.
