@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"regexp"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 var (
