@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
-
 )
 
 func TestFormatCanonicalAndIdempotent(t *testing.T) {
