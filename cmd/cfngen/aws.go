@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/deploy"
 	"github.com/cfngen/cfngen/preflight"
 	"github.com/cfngen/cfngen/stackset"
@@ -153,6 +155,13 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	}
 	if cfg.Region == "" {
 		return nil, &usageError{msg: "no AWS region is set", hint: "pass --region, or set AWS_REGION or a region in the profile"}
+	}
+	if err := cfnrules.ValidRegion(cfg.Region); err != nil {
+		from := "the profile's region"
+		if os.Getenv("AWS_REGION") == cfg.Region {
+			from = "AWS_REGION"
+		}
+		return nil, &usageError{msg: fmt.Sprintf("%s: %v", from, err), hint: "pass --region, or set AWS_REGION or a region in the profile"}
 	}
 	c := &clients{region: cfg.Region, retries: new(atomic.Int64)}
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
