@@ -28,9 +28,13 @@ func YAML(doc *yaml.Node) ([]byte, error) {
 // is a block mapping, such as Resources, is written as the same key over
 // each run of its entries, all but the first run without the key's line.
 // The bytes are those of one Encode (TestPiecesAsWhole); the queues are
-// short-lived and small. pieceEvents fits the queue in the capacity that
-// append reaches after 150 events of 272 bytes, measured on Go 1.26.
-const pieceEvents = 150
+// short-lived and small. A queue's capacity grows 16, 34, 70, 150, 301
+// (Go 1.26's append, 272-byte events), and a piece costs the sum of the
+// capacities it reaches: pieces of up to 301 events hold three or so of
+// the stack's resources of about 80 events each and fill their queues
+// better than pieces of up to 150 (at 200 instances, 15.3 MB allocated
+// where 150 gave 22.8 MB: go test -bench Synth -benchmem ./template/).
+const pieceEvents = 301
 
 // pieceOverhead counts the events of a piece besides its entries: stream,
 // document and mapping start and end, and a split entry's key, mapping
