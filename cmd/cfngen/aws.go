@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -173,7 +175,7 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	cfn := cloudformation.NewFromConfig(cfg)
 	ec2c := ec2.NewFromConfig(cfg)
 	c.cfn, c.sets, c.zones, c.ec2 = cfn, cfn, ec2c, ec2c
-	c.acm, c.quotas, c.ssm = acm.NewFromConfig(cfg), servicequotas.NewFromConfig(cfg), ssm.NewFromConfig(cfg)
+	c.acm, c.quotas, c.ssm = acm.NewFromConfig(cfg), servicequotas.NewFromConfig(cfg), &onceSSM{api: ssm.NewFromConfig(cfg)}
 	c.console = ec2c
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// moto and other local endpoints serve buckets by path, not by host.
@@ -272,4 +274,33 @@ func (c *clients) deployer(e *env) *deploy.Deployer {
 		d.Width = valueWidth
 	}
 	return d
+}
+
+// onceSSM reads each SSM parameter once per region and command: the image
+// check and the image pin ask for the same one.
+type onceSSM struct {
+	api preflight.SSMAPI
+	mu  sync.Mutex
+	got map[string]*ssm.GetParameterOutput
+}
+
+func (o *onceSSM) GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	var so ssm.Options
+	for _, f := range opts {
+		f(&so)
+	}
+	key := so.Region + " " + aws.ToString(in.Name) + " " + strconv.FormatBool(aws.ToBool(in.WithDecryption))
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if out, ok := o.got[key]; ok {
+		return out, nil
+	}
+	out, err := o.api.GetParameter(ctx, in, opts...)
+	if err == nil {
+		if o.got == nil {
+			o.got = map[string]*ssm.GetParameterOutput{}
+		}
+		o.got[key] = out
+	}
+	return out, err
 }
