@@ -6,14 +6,16 @@
 // with baresdk (a program that makes only the SDK calls of a change-set
 // deploy) and `aws cloudformation deploy` of the same template, and a stack set
 // deploy to 2 accounts x 2 regions beside the same 4 stacks deployed one
-// by one.
+// by one. Before the deploys it times cfngen beside bench/floor, a
+// goformation program that builds and prints a 30-resource template, and
+// builds with an empty build cache (engine.go).
 //
 // Run it from the repository root, as make bench does:
 //
 //	scripts/with-moto go run ./bench
 //
 // Without CFNGEN_MOTO_ENDPOINT it starts moto_server itself; -deploy=false
-// skips the deploys.
+// skips the deploys and -cold-runs 0 the cold builds.
 package main
 
 import (
@@ -26,7 +28,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/cfngen/cfngen/internal/cfnyaml"
@@ -51,18 +52,20 @@ func main() {
 	deployRuns := flag.Int("deploy-runs", 7, "timed deploys per command")
 	deploy := flag.Bool("deploy", true, "also time deploys against a moto server")
 	setRuns := flag.Int("stackset-runs", 5, "timed stack set deploys, and as many rounds of single deploys")
+	floorRuns := flag.Int("floor-runs", 40, "rounds of cfngen beside the floor")
+	coldRuns := flag.Int("cold-runs", 1, "rounds of builds with an empty build cache (0: none)")
 	flag.Parse()
-	if *runs < 1 || *warmups < 1 || *deployRuns < 1 || *setRuns < 1 {
-		fmt.Fprintln(os.Stderr, "bench: -runs, -warmup, -deploy-runs and -stackset-runs must be at least 1")
+	if *runs < 1 || *warmups < 1 || *deployRuns < 1 || *setRuns < 1 || *floorRuns < 1 || *coldRuns < 0 {
+		fmt.Fprintln(os.Stderr, "bench: -runs, -warmup, -deploy-runs, -stackset-runs and -floor-runs must be at least 1, -cold-runs at least 0")
 		os.Exit(2)
 	}
-	if err := run(*runs, *warmups, *deployRuns, *setRuns, *deploy); err != nil {
+	if err := run(*runs, *warmups, *deployRuns, *setRuns, *floorRuns, *coldRuns, *deploy); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
+func run(runs, warmups, deployRuns, setRuns, floorRuns, coldRuns int, deploy bool) error {
 	if _, err := os.Stat("bench"); err != nil {
 		return fmt.Errorf("%w; run bench from the repository root", err)
 	}
@@ -71,6 +74,10 @@ func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	spawner = filepath.Join(dir, "spawn")
+	if out, err := exec.Command("go", "build", "-o", spawner, "./bench/spawn").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
 	bin := filepath.Join(dir, "cfngen")
 	fmt.Printf("$ go build -o %s ./cmd/cfngen\n", bin)
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/cfngen").CombinedOutput(); err != nil {
@@ -81,6 +88,14 @@ func run(runs, warmups, deployRuns, setRuns int, deploy bool) error {
 	templates, err := synth(bin, runs, warmups)
 	if err != nil {
 		return err
+	}
+	if err := floor(bin, dir, floorRuns); err != nil {
+		return err
+	}
+	if coldRuns > 0 {
+		if err := coldBuilds(coldRuns); err != nil {
+			return err
+		}
 	}
 	if !deploy {
 		return nil
@@ -143,35 +158,48 @@ func resources(body []byte) (int, error) {
 	return len(cfnyaml.Get(doc, "Resources").Content) / 2, nil
 }
 
+// spawner is the path of the program that measure runs commands under.
+var spawner string
+
 // result is what one process cost.
 type result struct {
 	wall   time.Duration
-	maxRSS int64 // bytes
+	cpu    time.Duration // user and system
+	maxRSS int64         // bytes
 }
 
 // measure runs a command to completion with its stdout in w (nil:
 // /dev/null) and env (nil: this process's), and returns its wall time and
 // peak memory. A failure carries the command's stderr.
+//
+// The command runs under spawner (./spawn), a small program: Linux counts
+// in a command's max RSS the memory of the process that started it, since
+// os/exec's vfork shares that memory until exec, and bench holds every
+// template it has read.
 func measure(w *bytes.Buffer, env []string, name string, args ...string) (result, error) {
-	cmd := exec.Command(name, args...)
+	report, err := os.CreateTemp("", "cfngen-bench-spawn-")
+	if err != nil {
+		return result{}, err
+	}
+	report.Close()
+	defer os.Remove(report.Name())
+	cmd := exec.Command(spawner, append([]string{report.Name(), name}, args...)...)
 	cmd.Env = env
 	if w != nil {
 		cmd.Stdout = w
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	if err != nil {
-		return result{}, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.Bytes())
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("%s: %v\n%s", strings.Join(append([]string{name}, args...), " "), err, stderr.Bytes())
 	}
-	r := result{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss * 1024 // KiB on Linux
-		if runtime.GOOS == "darwin" {
-			r.maxRSS = ru.Maxrss // bytes on macOS
-		}
+	data, err := os.ReadFile(report.Name())
+	if err != nil {
+		return result{}, err
+	}
+	var r result
+	if _, err := fmt.Sscan(string(data), &r.wall, &r.cpu, &r.maxRSS); err != nil {
+		return result{}, fmt.Errorf("%s: report %q: %v", name, data, err)
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,44 +46,48 @@ func stackSets(bin string, runs int) error {
 		return fmt.Errorf("list the organization's roots: %v (%d roots)", err, len(roots.Roots))
 	}
 	root := roots.Roots[0].Id
-	tag := fmt.Sprintf("bench-%d", time.Now().UnixNano())
-	var ou struct{ OrganizationalUnit struct{ Id string } }
-	if err := aws(&ou, "organizations", "create-organizational-unit", "--parent-id", root, "--name", tag); err != nil {
-		return err
+	// Each run gets an OU of 2 new accounts, made untimed: every stack
+	// makes a VPC, and cfngen's pre-flight check refuses a deploy beyond
+	// an account's quota of 5 VPCs a region.
+	type target struct {
+		ou   string
+		envs [][]string // each account's: this environment with its credentials
 	}
-	ouID := ou.OrganizationalUnit.Id
-	// Each account's environment: this one with the account's credentials.
-	var accountEnvs [][]string
-	for _, n := range []string{"a", "b"} {
-		var acc struct{ CreateAccountStatus struct{ AccountId string } }
-		if err := aws(&acc, "organizations", "create-account", "--account-name", tag+n, "--email", tag+n+"@example.com"); err != nil {
-			return err
+	newTarget := func() (target, error) {
+		tag := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+		var ou struct{ OrganizationalUnit struct{ Id string } }
+		if err := aws(&ou, "organizations", "create-organizational-unit", "--parent-id", root, "--name", tag); err != nil {
+			return target{}, err
 		}
-		id := acc.CreateAccountStatus.AccountId
-		if err := aws(nil, "organizations", "move-account", "--account-id", id, "--source-parent-id", root, "--destination-parent-id", ouID); err != nil {
-			return err
+		t := target{ou: ou.OrganizationalUnit.Id}
+		for _, n := range []string{"a", "b"} {
+			var acc struct{ CreateAccountStatus struct{ AccountId string } }
+			if err := aws(&acc, "organizations", "create-account", "--account-name", tag+n, "--email", tag+n+"@example.com"); err != nil {
+				return target{}, err
+			}
+			id := acc.CreateAccountStatus.AccountId
+			if err := aws(nil, "organizations", "move-account", "--account-id", id, "--source-parent-id", root, "--destination-parent-id", t.ou); err != nil {
+				return target{}, err
+			}
+			e, err := accountEnv(env, id)
+			if err != nil {
+				return target{}, err
+			}
+			t.envs = append(t.envs, e)
 		}
-		var cr struct {
-			Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
-		}
-		if err := aws(&cr, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+id+":role/bench", "--role-session-name", "bench"); err != nil {
-			return err
-		}
-		e := append([]string(nil), env...)
-		e = append(e, "AWS_ACCESS_KEY_ID="+cr.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+cr.Credentials.SecretAccessKey, "AWS_SESSION_TOKEN="+cr.Credentials.SessionToken)
-		accountEnvs = append(accountEnvs, e)
+		return t, nil
 	}
-	fmt.Printf("organization: OU %s holds 2 new accounts; each `cfngen deploy` runs with its account's credentials from `aws sts assume-role`\n", ouID)
+	fmt.Println("organization: each run deploys to an OU of 2 new accounts; each `cfngen deploy` runs with its account's credentials from `aws sts assume-role`")
 
-	set := func() (time.Duration, error) {
+	set := func(t target) (time.Duration, error) {
 		r, err := measure(nil, env, bin, "stackset", "deploy", "--stack-set-name", fmt.Sprintf("bench-%d", time.Now().UnixNano()),
-			"--org-units", ouID, "--regions", strings.Join(stackSetRegions, ","), "--yes")
+			"--org-units", t.ou, "--regions", strings.Join(stackSetRegions, ","), "--yes")
 		return r.wall, err
 	}
-	oneByOne := func() (time.Duration, error) {
+	oneByOne := func(t target) (time.Duration, error) {
 		var total time.Duration
 		name := fmt.Sprintf("bench-%d", time.Now().UnixNano())
-		for _, e := range accountEnvs {
+		for _, e := range t.envs {
 			for _, region := range stackSetRegions {
 				r, err := measure(nil, e, bin, "deploy", "--yes", "--stack-name", name, "--region", region)
 				if err != nil {
@@ -95,20 +100,28 @@ func stackSets(bin string, runs int) error {
 	}
 	cmds := []struct {
 		text string
-		run  func() (time.Duration, error)
+		run  func(target) (time.Duration, error)
 	}{
 		{"`cfngen stackset deploy --org-units OU --regions " + strings.Join(stackSetRegions, ",") + " --yes`", set},
 		{"4 × `cfngen deploy --yes --stack-name NAME --region R`, one account and region after another", oneByOne},
 	}
 	for _, c := range cmds { // warm-up
-		if _, err := c.run(); err != nil {
+		t, err := newTarget()
+		if err != nil {
+			return err
+		}
+		if _, err := c.run(t); err != nil {
 			return err
 		}
 	}
 	times := make([][]time.Duration, len(cmds))
 	for range runs {
 		for i, c := range cmds {
-			d, err := c.run()
+			t, err := newTarget()
+			if err != nil {
+				return err
+			}
+			d, err := c.run(t)
 			if err != nil {
 				return err
 			}
@@ -123,4 +136,22 @@ func stackSets(bin string, runs int) error {
 	fmt.Printf("\nthe four deploys one by one take %.1f× the time of the stack set deploy (medians); moto finishes stack set operations within the call\n",
 		float64(median(times[1]))/float64(median(times[0])))
 	return nil
+}
+
+// accountEnv returns env with the credentials of account, from STS
+// AssumeRole on the moto server env names.
+func accountEnv(env []string, account string) ([]string, error) {
+	var b bytes.Buffer
+	if _, err := measure(&b, env, "aws", "sts", "assume-role", "--role-arn", "arn:aws:iam::"+account+":role/bench",
+		"--role-session-name", "bench", "--output", "json"); err != nil {
+		return nil, err
+	}
+	var cr struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	}
+	if err := json.Unmarshal(b.Bytes(), &cr); err != nil {
+		return nil, err
+	}
+	return append(slices.Clip(env), "AWS_ACCESS_KEY_ID="+cr.Credentials.AccessKeyId,
+		"AWS_SECRET_ACCESS_KEY="+cr.Credentials.SecretAccessKey, "AWS_SESSION_TOKEN="+cr.Credentials.SessionToken), nil
 }

@@ -2,15 +2,14 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
 var (
 	// domainRE: lower-case labels of letters, digits and inner hyphens, at
 	// least two, the last one starting with a letter.
-	domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	zoneIDRE = regexp.MustCompile(`^[A-Z0-9]{1,32}$`) // Route 53 documents only the length
+	domainRE = lazyRegexp(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	zoneIDRE = lazyRegexp(`^[A-Z0-9]{1,32}$`) // Route 53 documents only the length
 )
 
 // maxDomainName is the longest name DNS (and ACM) takes.
@@ -21,7 +20,7 @@ func ValidHostedZoneID(s string) error {
 	if strings.HasPrefix(s, "/hostedzone/") {
 		return fmt.Errorf("write the ID without /hostedzone/: %s", clip(strings.TrimPrefix(s, "/hostedzone/")))
 	}
-	if !zoneIDRE.MatchString(s) {
+	if !zoneIDRE().MatchString(s) {
 		return fmt.Errorf("%q is not a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ", clip(s))
 	}
 	return nil
@@ -88,9 +87,9 @@ func domainProblem(s string) string {
 		return clip(s) + " is a URL; give only the host name, such as app.example.com"
 	case len(s) > maxDomainName:
 		return fmt.Sprintf("the name is %d characters; DNS takes at most %d", len(s), maxDomainName)
-	case s != strings.ToLower(s) && domainRE.MatchString(strings.ToLower(s)):
+	case s != strings.ToLower(s) && domainRE().MatchString(strings.ToLower(s)):
 		return "write it in lower case: " + strings.ToLower(s)
-	case !domainRE.MatchString(s):
+	case !domainRE().MatchString(s):
 		return fmt.Sprintf("%q is not a domain name such as app.example.com "+
 			"(labels of letters, digits and hyphens, at most 63 characters each, joined by dots)", clip(s))
 	}

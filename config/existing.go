@@ -3,14 +3,13 @@ package config
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 var (
-	vpcIDRE    = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	subnetIDRE = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpcIDRE    = lazyRegexp(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetIDRE = lazyRegexp(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // MinGivenSubnets is how many subnets of each kind an existing VPC must
@@ -20,7 +19,7 @@ const MinGivenSubnets = 2
 
 // ValidVPCID reports why s is not a VPC ID.
 func ValidVPCID(s string) error {
-	if !vpcIDRE.MatchString(s) {
+	if !vpcIDRE().MatchString(s) {
 		return fmt.Errorf("%q is not a VPC ID (vpc- and 8 or 17 hex digits)", clip(s))
 	}
 	return nil
@@ -28,7 +27,7 @@ func ValidVPCID(s string) error {
 
 // ValidSubnetID reports why s is not a subnet ID.
 func ValidSubnetID(s string) error {
-	if !subnetIDRE.MatchString(s) {
+	if !subnetIDRE().MatchString(s) {
 		return fmt.Errorf("%q is not a subnet ID (subnet- and 8 or 17 hex digits)", clip(s))
 	}
 	return nil

@@ -8,12 +8,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // The largest files a config reads: the config itself, and the
@@ -309,11 +308,11 @@ func str(p *string) handler {
 }
 
 // bigInt matches whole numbers too large for YAML to read as integers.
-var bigInt = regexp.MustCompile(`^[-+]?[0-9]+$`)
+var bigInt = lazyRegexp(`^[-+]?[0-9]+$`)
 
 func integer(p *int) handler {
 	return func(v *yaml.Node, key string) error {
-		if v.Kind == yaml.ScalarNode && bigInt.MatchString(v.Value) && v.ShortTag() == "!!float" {
+		if v.Kind == yaml.ScalarNode && bigInt().MatchString(v.Value) && v.ShortTag() == "!!float" {
 			return errorf(v, key, "%s is out of range", clip(v.Value))
 		}
 		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -36,7 +35,7 @@ const (
 
 // imdsTagKeyRE is what EC2 allows in the tag keys of an instance whose
 // tags are readable through the instance metadata, which the signal needs.
-var imdsTagKeyRE = regexp.MustCompile(`^[A-Za-z0-9+\-=._:@]+$`)
+var imdsTagKeyRE = lazyRegexp(`^[A-Za-z0-9+\-=._:@]+$`)
 
 // InterfaceEndpoints returns the services of the interface endpoints the
 // stack creates, sorted: vpc.endpoints when set; otherwise none with a NAT
@@ -250,7 +249,7 @@ func (c *Config) checkTagKeys() *Error {
 			return bad(key, "the same key as tags.%s to IAM, which compares tag keys without case", other)
 		}
 		byLower[strings.ToLower(k)] = k
-		if c.Instances.Signal && (!imdsTagKeyRE.MatchString(k) || k == "." || k == ".." || k == "_index") {
+		if c.Instances.Signal && (!imdsTagKeyRE().MatchString(k) || k == "." || k == ".." || k == "_index") {
 			return bad(key, "instances read their tags from the instance metadata to signal CloudFormation, "+
 				"and EC2 then allows only letters, digits and + - = . _ : @ in tag keys (no spaces or /); rename the tag, or set instances.signal: false")
 		}

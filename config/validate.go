@@ -7,19 +7,20 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/cfngen/cfngen/cfnrules"
 )
 
 var (
-	instanceRE    = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
-	gravitonRE    = regexp.MustCompile(`^([a-z]+[0-9]+[a-z]*g[a-z]*|a1)\.`) // a1: Graviton 1
-	amiIDRE       = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	ssmPathRE     = regexp.MustCompile(`^/[A-Za-z0-9_.\-/]+$`)
-	certificateRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
-	varNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	tagRE         = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	instanceRE    = lazyRegexp(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
+	gravitonRE    = lazyRegexp(`^([a-z]+[0-9]+[a-z]*g[a-z]*|a1)\.`) // a1: Graviton 1
+	amiIDRE       = lazyRegexp(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	ssmPathRE     = lazyRegexp(`^/[A-Za-z0-9_.\-/]+$`)
+	certificateRE = lazyRegexp(`^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[0-9a-f-]{36}$`)
+	varNameRE     = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	tagRE         = lazyRegexp(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
 // Limits the checks use; CloudFormation's own are in [cfnrules].
@@ -39,13 +40,13 @@ var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 // ValidInstanceType reports why s is not an EC2 instance type name.
 func ValidInstanceType(s string) error {
-	if !instanceRE.MatchString(s) {
+	if !instanceRE().MatchString(s) {
 		return fmt.Errorf("%q is not an instance type such as t3.micro", clip(s))
 	}
 	return nil
 }
 
-func graviton(instanceType string) bool { return gravitonRE.MatchString(instanceType) }
+func graviton(instanceType string) bool { return gravitonRE().MatchString(instanceType) }
 
 // Validate checks every value, and changes none, and returns the first
 // problem as an [*Error], with the file and the line of its key when the
@@ -163,10 +164,10 @@ func (c *Config) checkInstances() *Error {
 	} else if in.Count < 1 || in.Count > MaxInstances {
 		return bad("instances.count", "%d is outside 1 to %d", in.Count, MaxInstances)
 	}
-	if !instanceRE.MatchString(in.Type) {
+	if !instanceRE().MatchString(in.Type) {
 		return bad("instances.type", "%q is not an instance type such as t3.micro", clip(in.Type))
 	}
-	if in.AMI != "" && !amiIDRE.MatchString(in.AMI) && !ssmPathRE.MatchString(in.AMI) {
+	if in.AMI != "" && !amiIDRE().MatchString(in.AMI) && !ssmPathRE().MatchString(in.AMI) {
 		return bad("instances.ami", "%q is neither an AMI ID (ami-...) nor an SSM parameter path (/aws/service/...)", clip(in.AMI))
 	}
 	if in.RootVolumeGiB < minRootGiB || in.RootVolumeGiB > maxRootGiB {
@@ -181,7 +182,7 @@ func (c *Config) checkInstances() *Error {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(in.Vars)) {
-		if !varNameRE.MatchString(k) {
+		if !varNameRE().MatchString(k) {
 			return bad("instances.vars."+k, "a name usable as {{.Vars.NAME}}: letters, digits and _")
 		}
 	}
@@ -220,7 +221,7 @@ func (c *Config) checkLoadBalancer() *Error {
 	if n := lb.HealthCheckIntervalSeconds; n < minHealthPeriod || n > maxHealthPeriod {
 		return bad("loadBalancer.healthCheckIntervalSeconds", "%d is outside %d to %d", n, minHealthPeriod, maxHealthPeriod)
 	}
-	if lb.CertificateArn != "" && !certificateRE.MatchString(lb.CertificateArn) {
+	if lb.CertificateArn != "" && !certificateRE().MatchString(lb.CertificateArn) {
 		return bad("loadBalancer.certificateArn", "%q is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)", clip(lb.CertificateArn))
 	}
 	if b := lb.AccessLogsBucket; b != "" {
@@ -243,11 +244,18 @@ func (c *Config) checkTags() *Error {
 		switch {
 		case strings.EqualFold(k, "Name"):
 			return bad(key, "cfngen sets the Name tag of each resource (tag keys are compared without case)")
-		case !tagRE.MatchString(k):
+		case !tagRE().MatchString(k):
 			return bad(key, "a tag key holds letters, digits, spaces and _ . : / = + - @")
-		case !tagRE.MatchString(v):
+		case !tagRE().MatchString(v):
 			return bad(key, "a tag value holds letters, digits, spaces and _ . : / = + - @")
 		}
 	}
 	return nil
+}
+
+// lazyRegexp compiles expr on first use, so that a process that never
+// checks what it matches (most configs leave most keys out) does not pay
+// for it at start.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

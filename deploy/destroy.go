@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -12,19 +13,29 @@ import (
 	"github.com/cfngen/cfngen/cfnrules"
 )
 
+// DestroyInput names the stack that [Deployer.Destroy] deletes.
+type DestroyInput struct {
+	StackName string
+	Yes       bool // delete without asking
+	// Timeout bounds the run (AWS calls and the wait, not the prompt);
+	// CloudFormation goes on with a deletion it has started. 0: no bound.
+	Timeout time.Duration
+}
+
 // Destroy deletes a stack and all its resources after listing them on Out.
-// It needs yes, or the stack name typed at the prompt; without either it
-// returns a *ConsentError. It follows the deletion until DELETE_COMPLETE.
-// A stack that does not exist gives ErrStackNotFound; one with termination
-// protection on, a *ProtectedError.
-func (d *Deployer) Destroy(ctx context.Context, stackName string, yes bool) error {
+// It needs in.Yes, or the stack name typed at the prompt; without either
+// it returns a *ConsentError. It follows the deletion until
+// DELETE_COMPLETE. A stack that does not exist gives ErrStackNotFound; one
+// with termination protection on, a *ProtectedError.
+func (d *Deployer) Destroy(ctx context.Context, in DestroyInput) error {
+	stackName, yes := in.StackName, in.Yes
 	if err := d.ready(); err != nil {
 		return err
 	}
 	if err := cfnrules.ValidStackName(stackName); err != nil {
 		return err
 	}
-	r := d.newRun(stackName, 0)
+	r := d.newRun(stackName, in.Timeout)
 	st, err := describeStack(ctx, r.cfn, stackName)
 	if err != nil {
 		return err

@@ -55,7 +55,7 @@ func TestDestroy(t *testing.T) {
 		}},
 	}
 	d, out, log := s.deployer()
-	if err := d.Destroy(context.Background(), "web", true); err != nil {
+	if err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true}); err != nil {
 		t.Fatalf("Destroy: %v\nlog:\n%s", err, log)
 	}
 	check(t, "first calls", s.api.Calls[:4], []string{
@@ -88,7 +88,7 @@ func TestDestroyConsent(t *testing.T) {
 		s := newSim(t)
 		deployed(s)
 		d, out, log := s.deployer()
-		err := d.Destroy(context.Background(), "web", false)
+		err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: false})
 		if !errors.Is(err, ErrNeedsConsent) {
 			t.Fatalf("Destroy: %v, want ErrNeedsConsent", err)
 		}
@@ -104,7 +104,7 @@ func TestDestroyConsent(t *testing.T) {
 		d, _, _ := s.deployer()
 		p := &fakePrompter{ConfirmTypedFunc: func(_ context.Context, _, want string) (bool, error) { return false, nil }}
 		d.Prompt = p
-		err := d.Destroy(context.Background(), "web", false)
+		err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: false})
 		if !errors.Is(err, ErrDeclined) {
 			t.Fatalf("Destroy: %v, want ErrDeclined", err)
 		}
@@ -117,7 +117,7 @@ func TestDestroyConsent(t *testing.T) {
 		s.onDelete = []tick{{status: "DELETE_COMPLETE"}}
 		d, _, _ := s.deployer()
 		d.Prompt = answer(true)
-		if err := d.Destroy(context.Background(), "web", false); err != nil {
+		if err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: false}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "mutations", s.mutations(), []string{"DeleteStack web#1"})
@@ -127,7 +127,7 @@ func TestDestroyConsent(t *testing.T) {
 func TestDestroyMissingStack(t *testing.T) {
 	s := newSim(t)
 	d, _, _ := s.deployer()
-	err := d.Destroy(context.Background(), "web", true)
+	err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true})
 	if !errors.Is(err, ErrStackNotFound) {
 		t.Fatalf("Destroy: %v, want ErrStackNotFound", err)
 	}
@@ -144,7 +144,7 @@ func TestDestroyFails(t *testing.T) {
 		{after: 2 * time.Second, status: "DELETE_FAILED", events: []ev{{"", "", "DELETE_FAILED", "The following resource(s) failed to delete: [VPC]. "}}},
 	}
 	d, _, log := s.deployer()
-	err := d.Destroy(context.Background(), "web", true)
+	err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true})
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("Destroy: %v, want ErrFailed", err)
 	}
@@ -159,7 +159,7 @@ func TestDestroyAPIError(t *testing.T) {
 	deployed(s)
 	s.deleteErr = apiError("DependencyViolation", "The vpc vpc-0a1b2c3d has dependencies and cannot be deleted.")
 	d, _, _ := s.deployer()
-	err := d.Destroy(context.Background(), "web", true)
+	err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true})
 	check(t, "error", err.Error(), "delete stack web: DependencyViolation: The vpc vpc-0a1b2c3d has dependencies and cannot be deleted.")
 }
 
@@ -170,7 +170,7 @@ func TestDestroyInterrupted(t *testing.T) {
 	defer cancel()
 	s.onDelete = []tick{{after: time.Second, do: cancel}}
 	d, _, log := s.deployer()
-	err := d.Destroy(ctx, "web", true)
+	err := d.Destroy(ctx, DestroyInput{StackName: "web", Yes: true})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Destroy: %v, want context.Canceled", err)
 	}

@@ -157,7 +157,7 @@ func TestTerminationProtection(t *testing.T) {
 			t.Errorf("Log:\n%s", log)
 		}
 		// Destroy stops, before any deletion.
-		err := d.Destroy(context.Background(), "web", true)
+		err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true})
 		if !errors.Is(err, ErrProtected) {
 			t.Fatalf("Destroy: %v, want ErrProtected", err)
 		}
@@ -189,7 +189,7 @@ func TestTerminationProtection(t *testing.T) {
 		}
 		s.stacks[0].protected = true
 		d, _, _ := s.deployer()
-		if err := d.Destroy(context.Background(), "web", true); !errors.Is(err, ErrProtected) {
+		if err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true}); !errors.Is(err, ErrProtected) {
 			t.Fatalf("Destroy: %v, want ErrProtected", err)
 		}
 	})

@@ -161,7 +161,7 @@ func TestDestroyFailsAfterStarting(t *testing.T) {
 		return nil, internalFailure()
 	}
 	d, _, log := s.deployer()
-	if err := d.Destroy(context.Background(), "web", true); err != nil {
+	if err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true}); err != nil {
 		t.Fatalf("Destroy: %v\nlog:\n%s", err, log)
 	}
 	wantLog(t, log.String(), "CloudFormation is deleting stack web all the same", "deleted stack web\n")

@@ -288,7 +288,7 @@ func TestMotoDestroy(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if err := d.Destroy(ctx, name, true); err != nil {
+	if err := d.Destroy(ctx, DestroyInput{StackName: name, Yes: true}); err != nil {
 		t.Fatalf("destroy: %v\nlog:\n%s", err, log)
 	}
 	check(t, "stack", stackStatus(t, cfn, name), "missing")
@@ -332,7 +332,7 @@ Outputs:`
 	if _, err := d.Deploy(ctx, Input{StackName: name, Template: []byte(tpl), Parameters: motoParams, Yes: true}); err != nil {
 		t.Fatal(err)
 	}
-	err := d.Destroy(ctx, name, true)
+	err := d.Destroy(ctx, DestroyInput{StackName: name, Yes: true})
 	if err == nil {
 		t.Fatal("moto deleted the stack; this test expects its DependencyViolation")
 	}

@@ -317,7 +317,9 @@ var scenarios = []scenario{
 				{after: 2 * time.Second, status: "DELETE_COMPLETE", events: []ev{{"", "", "DELETE_COMPLETE", ""}}},
 			}
 		},
-		run:       func(ctx context.Context, d *Deployer) error { return d.Destroy(ctx, "web", true) },
+		run: func(ctx context.Context, d *Deployer) error {
+			return d.Destroy(ctx, DestroyInput{StackName: "web", Yes: true})
+		},
 		consented: func(s *sim) []*simStack { return s.stacks[:1] },
 	},
 }

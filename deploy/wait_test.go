@@ -313,13 +313,33 @@ func (e *expiring) Err() error {
 	}
 }
 
+func TestDestroyTimeout(t *testing.T) {
+	s := newSim(t)
+	deployed(s)
+	s.onDelete = []tick{{after: time.Hour, status: "DELETE_COMPLETE"}}
+	d, _, log := s.deployer()
+	start := s.clock.Now()
+	err := d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true, Timeout: 10 * time.Second})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Destroy: %v, want ErrTimeout", err)
+	}
+	check(t, "error", err.Error(), "stack web still DELETE_IN_PROGRESS: timed out")
+	check(t, "waited", s.clock.Now().Sub(start), 10*time.Second)
+	check(t, "mutations", s.mutations(), []string{"DeleteStack web#1"})
+	want := "timed out after 10s: CloudFormation goes on with the deletion of stack web (DELETE_IN_PROGRESS); the stack is left as it is\n" +
+		"  follow it: aws cloudformation describe-stack-events --stack-name web\n"
+	if !strings.Contains(log.String(), want) {
+		t.Errorf("Log:\n%s\nwant:\n%s", log, want)
+	}
+}
+
 func TestCallerDeadlineCountsAsTimeout(t *testing.T) {
 	s := newSim(t)
 	deployed(s)
 	ctx := newExpiring()
 	s.onDelete = []tick{{after: time.Second, do: ctx.expire}, {after: time.Minute, status: "DELETE_COMPLETE"}}
 	d, _, log := s.deployer()
-	err := d.Destroy(ctx, "web", true)
+	err := d.Destroy(ctx, DestroyInput{StackName: "web", Yes: true})
 	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Destroy: %v, want ErrTimeout and context.DeadlineExceeded", err)
 	}
@@ -333,7 +353,7 @@ func TestDeployerWithoutClient(t *testing.T) {
 	var d Deployer
 	_, err := d.Deploy(context.Background(), testInput())
 	check(t, "Deploy", err.Error(), "deploy: Deployer has no CloudFormation client")
-	check(t, "Destroy", d.Destroy(context.Background(), "web", true).Error(), "deploy: Deployer has no CloudFormation client")
+	check(t, "Destroy", d.Destroy(context.Background(), DestroyInput{StackName: "web", Yes: true}).Error(), "deploy: Deployer has no CloudFormation client")
 	_, err = d.Outputs(context.Background(), "web")
 	check(t, "Outputs", err != nil, true)
 }

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/cfngen/cfngen/internal/cfnyaml"
 	"github.com/cfngen/cfngen/internal/testkit/golden"

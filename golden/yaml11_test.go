@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/cfngen/cfngen/config"
-	"github.com/cfngen/cfngen/internal/cfnyaml"
 	"github.com/cfngen/cfngen/internal/testkit/golden"
 	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
+	"github.com/cfngen/cfngen/internal/testkit/yaml11"
 	"github.com/cfngen/cfngen/template"
 )
 
@@ -30,11 +30,11 @@ func readBoth(t *testing.T, names []string, yamls, jsons [][]byte) []any {
 		t.Fatalf("PyYAML read %d documents, want %d", len(docs), len(yamls))
 	}
 	for i, doc := range docs {
-		fromJSON, err := cfnyaml.ReadJSON(jsons[i])
+		fromJSON, err := yaml11.ReadJSON(jsons[i])
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := cfnyaml.Mismatch(doc, fromJSON); m != "" {
+		if m := yaml11.Mismatch(doc, fromJSON); m != "" {
 			t.Errorf("%s: the YAML form, read as YAML 1.1, differs from the JSON form at %s", names[i], m)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
@@ -253,6 +254,20 @@ func (e *QuotaError) Error() string {
 // attribute vpc-max-elastic-ips), VPCs against the quota that Service
 // Quotas gives (the default, 5, when it has no value; quotas may be nil).
 func CheckHeadroom(ctx context.Context, ec2c EC2API, quotas QuotasAPI, region string, need Need) error {
+	// The two counts are independent: ask for both at once, and report
+	// the Elastic IP addresses first.
+	var eipErr, vpcErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { eipErr = checkEIPs(ctx, ec2c, region, need) })
+	wg.Go(func() { vpcErr = checkVPCs(ctx, ec2c, quotas, region, need) })
+	wg.Wait()
+	if eipErr != nil {
+		return eipErr
+	}
+	return vpcErr
+}
+
+func checkEIPs(ctx context.Context, ec2c EC2API, region string, need Need) error {
 	if need.EIPs > 0 {
 		attrs, err := ec2c.DescribeAccountAttributes(ctx, &ec2.DescribeAccountAttributesInput{
 			AttributeNames: []ec2types.AccountAttributeName{"vpc-max-elastic-ips"},
@@ -274,6 +289,10 @@ func CheckHeadroom(ctx context.Context, ec2c EC2API, quotas QuotasAPI, region st
 			return &QuotaError{What: "Elastic IP addresses", Region: region, Used: used, Quota: quota, Need: need.EIPs, Code: "L-0263D0A3", Known: true}
 		}
 	}
+	return nil
+}
+
+func checkVPCs(ctx context.Context, ec2c EC2API, quotas QuotasAPI, region string, need Need) error {
 	if need.VPCs > 0 {
 		quota, known := DefaultVPCQuota, false
 		if quotas != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,7 +28,15 @@ type fakeEC2 struct {
 	vpcs      int
 	types     map[string][]ec2types.ArchitectureType // instance types offered, and what they run
 	images    map[string]ec2types.ArchitectureValues // AMIs
-	regions   []string                               // the region of each call
+	mu        sync.Mutex
+	regions   []string // the region of each call
+}
+
+// called records the region of a call; the checks may call at once.
+func (f *fakeEC2) called(r string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.regions = append(f.regions, r)
 }
 
 var _ EC2API = (*fakeEC2)(nil)
@@ -42,7 +51,7 @@ func region(opts []func(*ec2.Options)) string {
 
 func (f *fakeEC2) DescribeAvailabilityZones(_ context.Context, in *ec2.DescribeAvailabilityZonesInput, opts ...func(*ec2.Options)) (*ec2.DescribeAvailabilityZonesOutput, error) {
 	r := region(opts)
-	f.regions = append(f.regions, r)
+	f.called(r)
 	if len(in.Filters) != 2 {
 		return nil, fmt.Errorf("want the zone-type and state filters, got %d filters", len(in.Filters))
 	}
@@ -54,7 +63,7 @@ func (f *fakeEC2) DescribeAvailabilityZones(_ context.Context, in *ec2.DescribeA
 }
 
 func (f *fakeEC2) DescribeAccountAttributes(_ context.Context, in *ec2.DescribeAccountAttributesInput, opts ...func(*ec2.Options)) (*ec2.DescribeAccountAttributesOutput, error) {
-	f.regions = append(f.regions, region(opts))
+	f.called(region(opts))
 	return &ec2.DescribeAccountAttributesOutput{AccountAttributes: []ec2types.AccountAttribute{{
 		AttributeName:   aws.String("vpc-max-elastic-ips"),
 		AttributeValues: []ec2types.AccountAttributeValue{{AttributeValue: aws.String(f.eipQuota)}},
@@ -62,13 +71,13 @@ func (f *fakeEC2) DescribeAccountAttributes(_ context.Context, in *ec2.DescribeA
 }
 
 func (f *fakeEC2) DescribeAddresses(_ context.Context, _ *ec2.DescribeAddressesInput, opts ...func(*ec2.Options)) (*ec2.DescribeAddressesOutput, error) {
-	f.regions = append(f.regions, region(opts))
+	f.called(region(opts))
 	return &ec2.DescribeAddressesOutput{Addresses: make([]ec2types.Address, f.addresses)}, nil
 }
 
 // DescribeVpcs answers in pages of 2, as EC2 may.
 func (f *fakeEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, opts ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {
-	f.regions = append(f.regions, region(opts))
+	f.called(region(opts))
 	start := 0
 	if in.NextToken != nil {
 		fmt.Sscan(*in.NextToken, &start)
@@ -81,7 +90,7 @@ func (f *fakeEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, opt
 }
 
 func (f *fakeEC2) DescribeInstanceTypes(_ context.Context, in *ec2.DescribeInstanceTypesInput, opts ...func(*ec2.Options)) (*ec2.DescribeInstanceTypesOutput, error) {
-	f.regions = append(f.regions, region(opts))
+	f.called(region(opts))
 	archs, ok := f.types[string(in.InstanceTypes[0])]
 	if !ok {
 		return nil, apiError("InvalidInstanceType")
@@ -92,7 +101,7 @@ func (f *fakeEC2) DescribeInstanceTypes(_ context.Context, in *ec2.DescribeInsta
 }
 
 func (f *fakeEC2) DescribeImages(_ context.Context, in *ec2.DescribeImagesInput, opts ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error) {
-	f.regions = append(f.regions, region(opts))
+	f.called(region(opts))
 	arch, ok := f.images[in.ImageIds[0]]
 	if !ok {
 		return nil, apiError("InvalidAMIID.NotFound")
@@ -226,25 +235,25 @@ func TestCheckArchitecture(t *testing.T) {
 func TestCheckHeadroom(t *testing.T) {
 	cases := []struct {
 		name   string
-		ec2    fakeEC2
+		ec2    *fakeEC2
 		quotas QuotasAPI
 		need   Need
 		want   string // "" for room
 		known  bool
 	}{
-		{"room", fakeEC2{eipQuota: "5", addresses: 2, vpcs: 3}, fakeQuotas{value: 5}, Need{VPCs: 1, EIPs: 3}, "", false},
-		{"a NAT per AZ over the EIP quota", fakeEC2{eipQuota: "5", addresses: 2}, nil, Need{EIPs: 6},
+		{"room", &fakeEC2{eipQuota: "5", addresses: 2, vpcs: 3}, fakeQuotas{value: 5}, Need{VPCs: 1, EIPs: 3}, "", false},
+		{"a NAT per AZ over the EIP quota", &fakeEC2{eipQuota: "5", addresses: 2}, nil, Need{EIPs: 6},
 			"the stack needs 6 more Elastic IP addresses in us-east-1, where the account has 2 of its quota of 5", true},
-		{"a raised EIP quota", fakeEC2{eipQuota: "20", addresses: 2}, nil, Need{EIPs: 6}, "", false},
-		{"VPCs at the quota", fakeEC2{vpcs: 5}, fakeQuotas{value: 5}, Need{VPCs: 1},
+		{"a raised EIP quota", &fakeEC2{eipQuota: "20", addresses: 2}, nil, Need{EIPs: 6}, "", false},
+		{"VPCs at the quota", &fakeEC2{vpcs: 5}, fakeQuotas{value: 5}, Need{VPCs: 1},
 			"the stack needs 1 more VPCs in us-east-1, where the account has 5 of its quota of 5", true},
-		{"a raised VPC quota", fakeEC2{vpcs: 5}, fakeQuotas{value: 10}, Need{VPCs: 1}, "", false},
-		{"no applied VPC quota", fakeEC2{vpcs: 5}, fakeQuotas{err: apiError("NoSuchResourceException")}, Need{VPCs: 1}, "of its quota of 5", true},
-		{"VPC quota unreadable", fakeEC2{vpcs: 5}, fakeQuotas{err: apiError("AccessDeniedException")}, Need{VPCs: 1}, "of its quota of 5", false},
-		{"an update that adds nothing", fakeEC2{vpcs: 9, addresses: 9, eipQuota: "5"}, fakeQuotas{value: 5}, Need{}, "", false},
+		{"a raised VPC quota", &fakeEC2{vpcs: 5}, fakeQuotas{value: 10}, Need{VPCs: 1}, "", false},
+		{"no applied VPC quota", &fakeEC2{vpcs: 5}, fakeQuotas{err: apiError("NoSuchResourceException")}, Need{VPCs: 1}, "of its quota of 5", true},
+		{"VPC quota unreadable", &fakeEC2{vpcs: 5}, fakeQuotas{err: apiError("AccessDeniedException")}, Need{VPCs: 1}, "of its quota of 5", false},
+		{"an update that adds nothing", &fakeEC2{vpcs: 9, addresses: 9, eipQuota: "5"}, fakeQuotas{value: 5}, Need{}, "", false},
 	}
 	for _, c := range cases {
-		err := CheckHeadroom(context.Background(), &c.ec2, c.quotas, "us-east-1", c.need)
+		err := CheckHeadroom(context.Background(), c.ec2, c.quotas, "us-east-1", c.need)
 		var qe *QuotaError
 		switch {
 		case c.want == "" && err != nil:

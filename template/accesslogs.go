@@ -1,11 +1,11 @@
 package template
 
 import (
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 	"github.com/awslabs/goformation/v7/cloudformation/s3"
 
 	"github.com/cfngen/cfngen/internal/elblogs"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // accessLogsBucket builds the bucket that the load balancer writes its

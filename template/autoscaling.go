@@ -3,9 +3,10 @@ package template
 import (
 	"strconv"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/autoscaling"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // suspendDuringUpdate are the processes AWS recommends suspending while a

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 
 	"github.com/cfngen/cfngen/ami"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // targets are what the load balancer forwards to: fixed instances, or an
@@ -109,7 +109,7 @@ func (b *builder) image() string {
 		ConstraintDescription: cloudformation.String("an AMI ID (ami-...) or empty"),
 		Description:           cloudformation.String("AMI ID that keeps the instances on one image across updates; empty: the latest from " + ami.ImageParameter + " (cfngen deploy sets the deployed image unless --update-ami)"),
 	})
-	b.condition(ami.PinCondition, cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref(ami.PinParameter), "")}))
+	b.condition(ami.PinCondition, cloudformation.Not(cloudformation.Equals(cloudformation.Ref(ami.PinParameter), "")))
 	return cloudformation.If(ami.PinCondition, cloudformation.Ref(ami.PinParameter), cloudformation.Ref(ami.ImageParameter))
 }
 

@@ -1,9 +1,9 @@
 package template
 
 import (
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/certificatemanager"
 	"github.com/awslabs/goformation/v7/cloudformation/route53"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // certificateArn returns the certificate of the HTTPS listener: the one

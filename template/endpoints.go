@@ -3,8 +3,9 @@ package template
 import (
 	"strings"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // endpoints builds the VPC endpoints: an S3 gateway endpoint on the

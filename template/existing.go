@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // existingNetwork takes the VPC of vpc.id and its subnets as parameters,

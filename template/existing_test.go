@@ -6,9 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/autoscaling"
+	"github.com/awslabs/goformation/v7/cloudformation/certificatemanager"
+	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+	"github.com/awslabs/goformation/v7/cloudformation/elasticloadbalancingv2"
+	"github.com/awslabs/goformation/v7/cloudformation/route53"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 func existingConfig() *config.Config {
@@ -39,10 +44,7 @@ func TestExistingVPCTemplate(t *testing.T) {
 		}
 	}
 	for i := range 4 {
-		inst, err := s.Template.GetEC2InstanceWithName(fmt.Sprintf("Instance%d", i+1))
-		if err != nil {
-			t.Fatal(err)
-		}
+		inst := mustResource[*ec2.Instance](t, s, fmt.Sprintf("Instance%d", i+1))
 		if want := cloudformation.Select(i%3, cloudformation.Ref("PrivateSubnetIds")); *inst.SubnetId != want {
 			t.Errorf("Instance%d is not in private subnet %d", i+1, i%3)
 		}
@@ -50,10 +52,7 @@ func TestExistingVPCTemplate(t *testing.T) {
 			t.Errorf("Instance%d waits for %v", i+1, inst.AWSCloudFormationDependsOn)
 		}
 	}
-	lb, err := s.Template.GetElasticLoadBalancingV2LoadBalancerWithName("LoadBalancer")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lb := mustResource[*elasticloadbalancingv2.LoadBalancer](t, s, "LoadBalancer")
 	if len(lb.Subnets) != 2 || lb.Subnets[1] != cloudformation.Select(1, cloudformation.Ref("PublicSubnetIds")) || len(lb.AWSCloudFormationDependsOn) > 0 {
 		t.Errorf("load balancer: subnets %v, depends on %v", lb.Subnets, lb.AWSCloudFormationDependsOn)
 	}
@@ -62,10 +61,7 @@ func TestExistingVPCTemplate(t *testing.T) {
 	}
 	c := existingConfig()
 	c.Instances.AutoScaling = &config.AutoScaling{Min: 2, Max: 4}
-	asg, err := build(t, c).Template.GetAutoScalingAutoScalingGroupWithName("AutoScalingGroup")
-	if err != nil {
-		t.Fatal(err)
-	}
+	asg := mustResource[*autoscaling.AutoScalingGroup](t, build(t, c), "AutoScalingGroup")
 	if len(asg.VPCZoneIdentifier) != 3 || asg.VPCZoneIdentifier[2] != cloudformation.Select(2, cloudformation.Ref("PrivateSubnetIds")) || len(asg.AWSCloudFormationDependsOn) > 0 {
 		t.Errorf("group: subnets %v, depends on %v", asg.VPCZoneIdentifier, asg.AWSCloudFormationDependsOn)
 	}
@@ -78,10 +74,7 @@ func TestDomainTemplate(t *testing.T) {
 	c := config.Default()
 	c.LoadBalancer.DomainName, c.LoadBalancer.HostedZoneID = "app.example.com", "Z0123456789ABCDEFGHIJ"
 	s := build(t, c)
-	cert, err := s.Template.GetCertificateManagerCertificateWithName("Certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert := mustResource[*certificatemanager.Certificate](t, s, "Certificate")
 	if cert.DomainName != "app.example.com" || *cert.ValidationMethod != "DNS" || len(cert.DomainValidationOptions) != 1 ||
 		*cert.DomainValidationOptions[0].HostedZoneId != cloudformation.Ref("HostedZoneId") {
 		t.Errorf("certificate: %+v", cert)
@@ -89,20 +82,14 @@ func TestDomainTemplate(t *testing.T) {
 	if p := s.Template.Parameters["HostedZoneId"]; p.Type != "AWS::Route53::HostedZone::Id" || p.Default != "Z0123456789ABCDEFGHIJ" {
 		t.Errorf("HostedZoneId: %+v", p)
 	}
-	https, err := s.Template.GetElasticLoadBalancingV2ListenerWithName("HTTPSListener")
-	if err != nil {
-		t.Fatal(err)
-	}
+	https := mustResource[*elasticloadbalancingv2.Listener](t, s, "HTTPSListener")
 	if *https.Certificates[0].CertificateArn != cloudformation.Ref("Certificate") || *https.SslPolicy != tlsPolicy {
 		t.Errorf("HTTPS listener: %+v", https)
 	}
-	if http, err := s.Template.GetElasticLoadBalancingV2ListenerWithName("HTTPListener"); err != nil || http.DefaultActions[0].Type != "redirect" {
-		t.Errorf("HTTP listener does not redirect: %v", err)
+	if http := mustResource[*elasticloadbalancingv2.Listener](t, s, "HTTPListener"); http.DefaultActions[0].Type != "redirect" {
+		t.Errorf("HTTP listener does not redirect: %v", http.DefaultActions[0].Type)
 	}
-	rec, err := s.Template.GetRoute53RecordSetWithName("AliasRecord")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := mustResource[*route53.RecordSet](t, s, "AliasRecord")
 	if rec.Name != "app.example.com" || rec.Type != "A" || rec.AliasTarget.DNSName != cloudformation.GetAtt("LoadBalancer", "DNSName") ||
 		rec.AliasTarget.HostedZoneId != cloudformation.GetAtt("LoadBalancer", "CanonicalHostedZoneID") || *rec.HostedZoneId != cloudformation.Ref("HostedZoneId") {
 		t.Errorf("alias record: %+v %+v", rec, rec.AliasTarget)
@@ -115,10 +102,10 @@ func TestDomainTemplate(t *testing.T) {
 	c.LoadBalancer.CertificateArn = "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 	c.LoadBalancer.HostedZoneID, c.LoadBalancer.HostedZoneName = "", "example.com"
 	s = build(t, c)
-	if _, err := s.Template.GetCertificateManagerCertificateWithName("Certificate"); err == nil {
+	if _, ok := resource[*certificatemanager.Certificate](s, "Certificate"); ok {
 		t.Error("a certificate is created though one is given")
 	}
-	https, _ = s.Template.GetElasticLoadBalancingV2ListenerWithName("HTTPSListener")
+	https = mustResource[*elasticloadbalancingv2.Listener](t, s, "HTTPSListener")
 	if *https.Certificates[0].CertificateArn != c.LoadBalancer.CertificateArn {
 		t.Errorf("the listener does not use the given certificate: %v", *https.Certificates[0].CertificateArn)
 	}

@@ -1,10 +1,11 @@
 package template
 
 import (
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // flowLogs sends the VPC's flow logs to a CloudWatch Logs group with a

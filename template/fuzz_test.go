@@ -9,6 +9,7 @@ import (
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/testkit/yaml11"
 )
 
 // FuzzConfig feeds arbitrary bytes to the config parser and, when they
@@ -75,15 +76,15 @@ func FuzzConfig(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		as11, err := cfnyaml.Read11(out)
+		as11, err := yaml11.Read(out)
 		if err != nil {
 			t.Fatalf("a YAML 1.1 reader cannot read the template: %v", err)
 		}
-		fromJSON, err := cfnyaml.ReadJSON(js)
+		fromJSON, err := yaml11.ReadJSON(js)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := cfnyaml.Mismatch(as11, fromJSON); m != "" {
+		if m := yaml11.Mismatch(as11, fromJSON); m != "" {
 			t.Fatalf("read as YAML 1.1, the YAML form differs from the JSON form at %s", m)
 		}
 	})

@@ -1,8 +1,9 @@
 package template
 
 import (
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // iam builds the instances' role, trusted by EC2, with the managed policy

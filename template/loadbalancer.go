@@ -4,10 +4,10 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	elbv2 "github.com/awslabs/goformation/v7/cloudformation/elasticloadbalancingv2"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // tlsPolicy accepts TLS 1.2 and 1.3 only.

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // network holds the logical IDs the other resource groups refer to.

@@ -3,9 +3,8 @@ package template
 import (
 	"fmt"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
-
 	"github.com/cfngen/cfngen/cfnrules"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // instancesPerOutput is how many instance IDs one output lists when there

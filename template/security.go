@@ -1,8 +1,9 @@
 package template
 
 import (
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // targetPort is where Apache listens on the instances.

@@ -9,17 +9,16 @@
 package template
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/tags"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 // Stack is a built template.
@@ -114,12 +113,7 @@ func defaultDescription(c *config.Config) string {
 
 // tree returns the template as a sorted long-form tree.
 func (s *Stack) tree() (*yaml.Node, error) {
-	// json.Marshal, not Template.JSON: the latter evaluates intrinsics.
-	data, err := json.Marshal(s.Template)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := cfnyaml.Decode(data)
+	doc, err := s.Template.Node()
 	if err != nil {
 		return nil, err
 	}

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/autoscaling"
+	"github.com/awslabs/goformation/v7/cloudformation/ec2"
 
 	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/template/cloudformation"
 )
 
 func build(t *testing.T, c *config.Config) *Stack {
@@ -21,15 +23,31 @@ func build(t *testing.T, c *config.Config) *Stack {
 	return s
 }
 
+// resource returns the resource id of s if it is a T.
+func resource[T cloudformation.Resource](s *Stack, id string) (T, bool) {
+	r, ok := s.Template.Resources[id].(T)
+	return r, ok
+}
+
+// mustResource returns the resource id of s, which must be a T.
+func mustResource[T cloudformation.Resource](t *testing.T, s *Stack, id string) T {
+	t.Helper()
+	r, ok := resource[T](s, id)
+	if !ok {
+		t.Fatalf("no %s of type %T; got %T", id, r, s.Template.Resources[id])
+	}
+	return r
+}
+
 // TestInstancesRoundRobin: instance i sits in private subnet i mod AZs.
 func TestInstancesRoundRobin(t *testing.T) {
 	c := config.Default()
 	c.VPC.AZCount, c.VPC.NATGateways, c.Instances.Count = 3, 3, 7
 	s := build(t, c)
 	for i := range 7 {
-		inst, err := s.Template.GetEC2InstanceWithName(fmt.Sprintf("Instance%d", i+1))
-		if err != nil {
-			t.Fatal(err)
+		inst, ok := resource[*ec2.Instance](s, fmt.Sprintf("Instance%d", i+1))
+		if !ok {
+			t.Fatalf("no Instance%d", i+1)
 		}
 		want := cloudformation.Ref(fmt.Sprintf("PrivateSubnet%d", i%3+1))
 		if *inst.SubnetId != want {
@@ -47,15 +65,15 @@ func TestNATRoutes(t *testing.T) {
 		s := build(t, c)
 		routes := 0
 		for i := range 3 {
-			r, err := s.Template.GetEC2RouteWithName(fmt.Sprintf("PrivateDefaultRoute%d", i+1))
+			r, ok := resource[*ec2.Route](s, fmt.Sprintf("PrivateDefaultRoute%d", i+1))
 			if nat == 0 {
-				if err == nil {
+				if ok {
 					t.Errorf("natGateways 0: PrivateDefaultRoute%d exists", i+1)
 				}
 				continue
 			}
-			if err != nil {
-				t.Fatalf("natGateways %d: %v", nat, err)
+			if !ok {
+				t.Fatalf("natGateways %d: no PrivateDefaultRoute%d", nat, i+1)
 			}
 			routes++
 			want := cloudformation.Ref(fmt.Sprintf("NatGateway%d", i%nat+1))
@@ -63,7 +81,13 @@ func TestNATRoutes(t *testing.T) {
 				t.Errorf("natGateways %d: route %d goes to the wrong NAT", nat, i+1)
 			}
 		}
-		if n := len(s.Template.GetAllEC2NatGatewayResources()); n != nat {
+		n := 0
+		for _, r := range s.Template.Resources {
+			if _, ok := r.(*ec2.NatGateway); ok {
+				n++
+			}
+		}
+		if n != nat {
 			t.Errorf("natGateways %d: %d NAT gateways", nat, n)
 		}
 		if nat > 0 && routes != 3 {
@@ -104,9 +128,9 @@ func TestManyInstanceOutputs(t *testing.T) {
 
 func TestLaunchTemplateHardening(t *testing.T) {
 	s := build(t, config.Default())
-	lt, err := s.Template.GetEC2LaunchTemplateWithName("LaunchTemplate")
-	if err != nil {
-		t.Fatal(err)
+	lt, ok := resource[*ec2.LaunchTemplate](s, "LaunchTemplate")
+	if !ok {
+		t.Fatal("no LaunchTemplate")
 	}
 	d := lt.LaunchTemplateData
 	if *d.MetadataOptions.HttpTokens != "required" || *d.MetadataOptions.HttpPutResponseHopLimit != 1 {
@@ -126,10 +150,7 @@ func TestAutoScalingKeepsItsSize(t *testing.T) {
 		c := config.Default()
 		c.Instances.AutoScaling = &config.AutoScaling{Min: 3, Max: 8, Desired: desired, GracePeriodSeconds: 240}
 		s := build(t, c)
-		g, err := s.Template.GetAutoScalingAutoScalingGroupWithName("AutoScalingGroup")
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := mustResource[*autoscaling.AutoScalingGroup](t, s, "AutoScalingGroup")
 		inService := max(desired, 3)
 		switch {
 		case desired == 0 && g.DesiredCapacity != nil:
@@ -141,10 +162,7 @@ func TestAutoScalingKeepsItsSize(t *testing.T) {
 		if int(ru.MinInstancesInService) != inService || int(g.AWSCloudFormationCreationPolicy.ResourceSignal.Count) != inService {
 			t.Errorf("desired %d: %v in service, waits for %v signals; want %d", desired, ru.MinInstancesInService, g.AWSCloudFormationCreationPolicy.ResourceSignal.Count, inService)
 		}
-		p, err := s.Template.GetAutoScalingScalingPolicyWithName("ScalingPolicy")
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := mustResource[*autoscaling.ScalingPolicy](t, s, "ScalingPolicy")
 		if p.EstimatedInstanceWarmup == nil || *p.EstimatedInstanceWarmup != 240 {
 			t.Errorf("warm-up %v, want the grace period (240)", p.EstimatedInstanceWarmup)
 		}

@@ -7,9 +7,9 @@ import (
 	"errors"
 	"regexp"
 	"strings"
-	"text/template"
 
 	"github.com/cfngen/cfngen/config"
+	"github.com/cfngen/cfngen/template/internal/text/template"
 )
 
 //go:embed userdata/web.sh.tmpl

@@ -1,4 +1,4 @@
-// Baresdk is the floor that benchtool times cfngen deploy against: a
+// Baresdk is the floor that bench times cfngen deploy against: a
 // program that deploys a template file as a new stack with aws-sdk-go-v2
 // and nothing else, in four calls on a server that answers at once:
 // CreateChangeSet, DescribeChangeSet (again until computed),

@@ -8,6 +8,9 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +30,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/cfngen/cfngen/cfnrules"
 	"github.com/cfngen/cfngen/deploy"
 	"github.com/cfngen/cfngen/preflight"
 	"github.com/cfngen/cfngen/stackset"
@@ -154,6 +158,13 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	if cfg.Region == "" {
 		return nil, &usageError{msg: "no AWS region is set", hint: "pass --region, or set AWS_REGION or a region in the profile"}
 	}
+	if err := cfnrules.ValidRegion(cfg.Region); err != nil {
+		from := "the profile's region"
+		if os.Getenv("AWS_REGION") == cfg.Region {
+			from = "AWS_REGION"
+		}
+		return nil, &usageError{msg: fmt.Sprintf("%s: %v", from, err), hint: "pass --region, or set AWS_REGION or a region in the profile"}
+	}
 	c := &clients{region: cfg.Region, retries: new(atomic.Int64)}
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
 		if err := countAttempts(st, c.retries, log, f.verbose); err != nil {
@@ -164,7 +175,7 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	cfn := cloudformation.NewFromConfig(cfg)
 	ec2c := ec2.NewFromConfig(cfg)
 	c.cfn, c.sets, c.zones, c.ec2 = cfn, cfn, ec2c, ec2c
-	c.acm, c.quotas, c.ssm = acm.NewFromConfig(cfg), servicequotas.NewFromConfig(cfg), ssm.NewFromConfig(cfg)
+	c.acm, c.quotas, c.ssm = acm.NewFromConfig(cfg), servicequotas.NewFromConfig(cfg), &onceSSM{api: ssm.NewFromConfig(cfg)}
 	c.console = ec2c
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// moto and other local endpoints serve buckets by path, not by host.
@@ -263,4 +274,33 @@ func (c *clients) deployer(e *env) *deploy.Deployer {
 		d.Width = valueWidth
 	}
 	return d
+}
+
+// onceSSM reads each SSM parameter once per region and command: the image
+// check and the image pin ask for the same one.
+type onceSSM struct {
+	api preflight.SSMAPI
+	mu  sync.Mutex
+	got map[string]*ssm.GetParameterOutput
+}
+
+func (o *onceSSM) GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	var so ssm.Options
+	for _, f := range opts {
+		f(&so)
+	}
+	key := so.Region + " " + aws.ToString(in.Name) + " " + strconv.FormatBool(aws.ToBool(in.WithDecryption))
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if out, ok := o.got[key]; ok {
+		return out, nil
+	}
+	out, err := o.api.GetParameter(ctx, in, opts...)
+	if err == nil {
+		if o.got == nil {
+			o.got = map[string]*ssm.GetParameterOutput{}
+		}
+		o.got[key] = out
+	}
+	return out, err
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,6 +141,38 @@ func TestNameFlagsCoverTheirFlags(t *testing.T) {
 	for name := range nameFlags {
 		if !seen[name] {
 			t.Errorf("nameFlags checks --%s, which no command has", name)
+		}
+	}
+}
+
+// TestMalformedRegionFromEnvironment: a region that AWS_REGION or the
+// profile gives is checked as --region is: exit 2, naming where it came
+// from, before any AWS call (the endpoint is a closed port).
+func TestMalformedRegionFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "config")
+	if err := os.WriteFile(cfgFile, []byte("[profile odd]\nregion = US-EAST-1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_CONFIG_FILE", cfgFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	for _, tc := range []struct {
+		region, profile, want string
+	}{
+		{"us east", "", `AWS_REGION: "us east" is not an AWS region such as us-east-1`},
+		{"", "odd", `the profile's region: "US-EAST-1" is not an AWS region such as us-east-1`},
+	} {
+		t.Setenv("AWS_REGION", tc.region)
+		f := &awsFlags{profile: tc.profile, endpoint: "http://127.0.0.1:1", callTimeout: defaultCallTimeout}
+		_, err := connectAWS(t.Context(), f, io.Discard)
+		var ue *usageError
+		if !errors.As(err, &ue) || ue.msg != tc.want {
+			t.Errorf("AWS_REGION %q, profile %q: %v; want the usage error %q", tc.region, tc.profile, err, tc.want)
 		}
 	}
 }

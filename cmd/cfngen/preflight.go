@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -64,8 +65,16 @@ func preflightChecks(ctx context.Context, e *env, c *clients, files configFiles,
 			return preflight.CheckArchitecture(ctx, c.ec2, c.ssm, c.region, typ, image)
 		},
 	}
-	for _, check := range checks {
-		if err := add(check()); err != nil {
+	// The checks are independent calls: run them at once, and read their
+	// results in order.
+	results := make([]error, len(checks))
+	var wg sync.WaitGroup
+	for i, check := range checks {
+		wg.Go(func() { results[i] = check() })
+	}
+	wg.Wait()
+	for _, err := range results {
+		if err := add(err); err != nil {
 			return err
 		}
 	}

@@ -428,3 +428,29 @@ func TestDeployRefusesUnknownImage(t *testing.T) {
 		}
 	}
 }
+
+// TestOnceSSM: the image check and the image pin read an SSM parameter
+// once per region; a failed read is not kept.
+func TestOnceSSM(t *testing.T) {
+	f := &fakeAccount{}
+	o := &onceSSM{api: f}
+	in := func(region string) func(*ssm.Options) { return func(so *ssm.Options) { so.Region = region } }
+	for _, tc := range []struct {
+		name, region string
+		calls        int64
+	}{
+		{config.AMIx86, "us-east-1", 1},
+		{config.AMIx86, "us-east-1", 1},
+		{config.AMIx86, "eu-west-1", 2},
+		{"/no/such/parameter", "us-east-1", 3},
+		{"/no/such/parameter", "us-east-1", 4},
+	} {
+		out, err := o.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String(tc.name)}, in(tc.region))
+		if (err == nil) != (tc.name == config.AMIx86) || err == nil && aws.ToString(out.Parameter.Value) != amiOld {
+			t.Errorf("%s in %s: %v, %v", tc.name, tc.region, out, err)
+		}
+		if n := f.calls.Load(); n != tc.calls {
+			t.Errorf("%s in %s: %d calls, want %d", tc.name, tc.region, n, tc.calls)
+		}
+	}
+}

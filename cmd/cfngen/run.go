@@ -28,7 +28,7 @@ Usage:
   cfngen changesets [-c FILE] [--stack-name NAME] [--format table|json] [flags]
   cfngen drift [-c FILE] [--stack-name NAME] [--format table|json] [--exit-code] [flags]
   cfngen outputs [-c FILE] [--stack-name NAME] [--format text|json] [flags]
-  cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [flags]
+  cfngen destroy [-c FILE] [--stack-name NAME] [--yes] [--timeout DURATION] [flags]
   cfngen graph [-c FILE] [--view architecture|references] [--format dot|svg|mermaid]
   cfngen stackset deploy|status|destroy [flags]
   cfngen version

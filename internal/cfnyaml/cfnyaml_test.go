@@ -3,58 +3,13 @@ package cfnyaml
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"go.yaml.in/yaml/v3"
 )
-
-// TestDecodeHelpers: goformation's encoded helpers become short forms, and
-// nothing is evaluated.
-func TestDecodeHelpers(t *testing.T) {
-	props := map[string]any{
-		"AZ":     cloudformation.Select(1, cloudformation.GetAZs("")),
-		"Ref":    cloudformation.Ref("VPC"),
-		"Att":    cloudformation.GetAtt("LB", "DNSName"),
-		"Sub":    cloudformation.Sub("arn:${AWS::Partition}:s3:::${AWS::Region}"),
-		"B64":    cloudformation.Base64(cloudformation.Sub("echo ${AWS::StackName}\nexit 0\n")),
-		"Join":   cloudformation.Join(",", []string{cloudformation.Ref("A"), cloudformation.Ref("B")}),
-		"Plain":  "dGVzdA==", // base64 of "test", not an intrinsic
-		"Number": 80,
-		"Quoted": "true",
-	}
-	data, err := json.Marshal(props)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := Decode(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := YAML(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `AZ: !Select [1, !GetAZs '']
-Att: !GetAtt LB.DNSName
-B64:
-  Fn::Base64: !Sub |
-    echo ${AWS::StackName}
-    exit 0
-Join: !Join
-  - ','
-  - - !Ref A
-    - !Ref B
-Number: 80
-Plain: dGVzdA==
-Quoted: "true"
-Ref: !Ref VPC
-Sub: !Sub arn:${AWS::Partition}:s3:::${AWS::Region}
-`
-	if string(out) != want {
-		t.Errorf("got:\n%s\nwant:\n%s", out, want)
-	}
-}
 
 func TestFormatCanonicalAndIdempotent(t *testing.T) {
 	src := `{
@@ -135,5 +90,84 @@ func TestParseRefusesAliases(t *testing.T) {
 	_, err := Parse([]byte("Resources:\n  A: &a {Type: T}\n  B: *a\n"))
 	if err == nil || !strings.Contains(err.Error(), "anchors and aliases") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestPiecesAsWhole: YAML writes the bytes that one yaml.v3 Encode of the
+// whole tree writes, however small the pieces.
+func TestPiecesAsWhole(t *testing.T) {
+	files, err := filepath.Glob("../../golden/*.yaml")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("goldens: %v %v", files, err)
+	}
+	var trees []*yaml.Node
+	for _, f := range files {
+		if strings.HasSuffix(f, ".config.yaml") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees = append(trees, doc)
+	}
+	// Entries the encoder may write otherwise than key, then value on the
+	// following lines: a literal block kept with its trailing blank lines,
+	// empty and flow values, keys it quotes or cannot write as simple keys.
+	odd, err := Parse([]byte(`{
+  "yes": {"A": "x\n\n", "B": {"C": "y\n\n\n"}, "D": [], "E": {}},
+  "Resources": {"R1": {"Type": "T", "Properties": {"S": "a\nb\n\n"}}, "R2": "z\n\n", "": {"k": "v"}, "R3": [1, {"Ref": "X"}]},
+  "": {"a": {"b": "c"}},
+  "multi\nline key": {"a": "b", "c": "d"},
+  "` + strings.Repeat("long", 40) + `": {"a": "b", "c": "d"},
+  "Outputs": {"O": {"Value": {"Fn::Join": ["", ["a", {"Ref": "B"}]]}}},
+  "Empty": {}
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trees = append(trees, odd)
+	for i, doc := range trees {
+		s := short(doc)
+		var whole bytes.Buffer
+		if err := encodeOne(&whole, s); err != nil {
+			t.Fatal(err)
+		}
+		for _, limit := range []int{0, 10, 12, 15, 20, 40, pieceEvents, 1 << 30} {
+			var pieces bytes.Buffer
+			if err := encode(&pieces, s, limit); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(pieces.Bytes(), whole.Bytes()) {
+				t.Fatalf("tree %d, pieces of %d events: got\n%s\nwant\n%s", i, limit, pieces.Bytes(), whole.Bytes())
+			}
+		}
+	}
+}
+
+// TestShortKeepsLongForm: YAML writes a tree without changing it.
+func TestShortKeepsLongForm(t *testing.T) {
+	src := []byte(`{"A": {"Fn::GetAtt": ["R", "X"]}, "B": {"Ref": "yes"}, "C": "true", "D": [1.5e300, "a\nb"]}`)
+	doc, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := JSON(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := YAML(doc); err != nil {
+		t.Fatal(err)
+	}
+	after, err := JSON(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("YAML changed its tree:\n%s\nto\n%s", before, after)
 	}
 }

@@ -3,7 +3,7 @@ package cfnyaml
 import (
 	"slices"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // sectionOrder is the order of a template's top-level sections in the

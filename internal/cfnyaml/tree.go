@@ -1,15 +1,11 @@
 package cfnyaml
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // intrinsic reports whether key names an intrinsic function in long form.
@@ -17,10 +13,10 @@ func intrinsic(key string) bool {
 	return key == "Ref" || key == "Condition" || strings.HasPrefix(key, "Fn::")
 }
 
-// longKey returns the long-form key of a short-form tag: Ref for !Ref,
+// LongKey returns the long-form key of a short-form tag: Ref for !Ref,
 // Condition for !Condition, Fn::Sub for !Sub; ok is false for a tag that
 // is not one (none, or a YAML tag such as !!str).
-func longKey(tag string) (key string, ok bool) {
+func LongKey(tag string) (key string, ok bool) {
 	name, ok := strings.CutPrefix(tag, "!")
 	switch {
 	case !ok || strings.HasPrefix(name, "!"):
@@ -29,94 +25,6 @@ func longKey(tag string) (key string, ok bool) {
 		return name, true
 	}
 	return "Fn::" + name, true
-}
-
-// Decode builds a long-form tree from JSON as goformation marshals it: key
-// order is kept, and the base64-encoded strings that goformation's helpers
-// (cloudformation.Ref, GetAtt, Sub, ...) return are expanded into the
-// intrinsics they encode. Nothing is evaluated.
-func Decode(data []byte) (*yaml.Node, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	n, err := decodeValue(dec)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("cfnyaml: trailing data after JSON value")
-	}
-	return n, nil
-}
-
-func decodeValue(dec *json.Decoder) (*yaml.Node, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '{':
-			m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				val, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				m.Content = append(m.Content, Str(k.(string)), val)
-			}
-			_, err := dec.Token()
-			return m, err
-		case '[':
-			s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-			for dec.More() {
-				val, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				s.Content = append(s.Content, val)
-			}
-			_, err := dec.Token()
-			return s, err
-		}
-	case string:
-		if n := expand(v); n != nil {
-			return n, nil
-		}
-		return Str(v), nil
-	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(v.String(), ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.String()}, nil
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(v)}, nil
-	case nil:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
-	}
-	return nil, fmt.Errorf("cfnyaml: unexpected JSON token %v", tok)
-}
-
-// expand returns the intrinsic that a goformation helper encoded in s, or
-// nil when s is an ordinary string.
-func expand(s string) *yaml.Node {
-	if len(s) < 8 || len(s)%4 != 0 {
-		return nil
-	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || !json.Valid(raw) {
-		return nil
-	}
-	n, err := Decode(raw)
-	if err != nil || n.Kind != yaml.MappingNode || len(n.Content) != 2 || !intrinsic(n.Content[0].Value) {
-		return nil
-	}
-	return n
 }
 
 // Str returns a string scalar.
@@ -164,7 +72,7 @@ func longForm(n *yaml.Node) (*yaml.Node, error) {
 		}
 		out.Content = append(out.Content, lc)
 	}
-	key, ok := longKey(n.Tag)
+	key, ok := LongKey(n.Tag)
 	if !ok {
 		return out, nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	. "github.com/cfngen/cfngen/internal/cfnyaml"
 	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
+	"github.com/cfngen/cfngen/internal/testkit/yaml11"
 )
 
 // lookalikes are strings that YAML 1.1 (or 1.2) reads as numbers, dates
@@ -41,9 +42,9 @@ func TestWriterKeepsStringsThatLookLikeNumbers(t *testing.T) {
 	want["AWSTemplateFormatVersion"], want["Description"] = "2010-09-09", "0123"
 	want["Parameters"], want["Outputs"] = wantParams, wantOutputs
 	want["Resources"] = map[string]any{"Q": map[string]any{"Type": "AWS::SQS::Queue",
-		"Properties": map[string]any{"Tags": wantTags, "List": wantList, "DelaySeconds": Number("5")}}}
+		"Properties": map[string]any{"Tags": wantTags, "List": wantList, "DelaySeconds": yaml11.Number("5")}}}
 
-	doc, err := Decode([]byte(src))
+	doc, err := Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,29 +61,29 @@ func TestWriterKeepsStringsThatLookLikeNumbers(t *testing.T) {
 	if !strings.Contains(string(out), "DelaySeconds: 5\n") {
 		t.Errorf("the number 5 is not written as a number:\n%s", out)
 	}
-	got, err := Read11(out)
+	got, err := yaml11.Read(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := Mismatch(got, want); m != "" {
+	if m := yaml11.Mismatch(got, want); m != "" {
 		t.Errorf("Go YAML 1.1 reader: %s\n%s", m, out)
 	}
 	py, err := pyyaml.Load(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := Mismatch(py, want); m != "" {
+	if m := yaml11.Mismatch(py, want); m != "" {
 		t.Errorf("PyYAML: %s\n%s", m, out)
 	}
 	js, err := JSON(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromJSON, err := ReadJSON(js)
+	fromJSON, err := yaml11.ReadJSON(js)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := Mismatch(fromJSON, want); m != "" {
+	if m := yaml11.Mismatch(fromJSON, want); m != "" {
 		t.Errorf("JSON: %s", m)
 	}
 }

@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	. "github.com/cfngen/cfngen/internal/cfnyaml"
 	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
+	"github.com/cfngen/cfngen/internal/testkit/yaml11"
 )
 
 func TestResolve11(t *testing.T) {
@@ -56,8 +57,8 @@ func specialTree() (*yaml.Node, map[string]any) {
 	} {
 		m.Content = append(m.Content, Str(s), n)
 	}
-	for k, v := range map[string]any{"int": Number("80"), "bool": true, "big": Number("1e+21"), "exp": Number("200000"),
-		"small": Number("1.5e-07"), "plain": Number("0.25"), "ref": map[string]any{"Ref": "yes"}} {
+	for k, v := range map[string]any{"int": yaml11.Number("80"), "bool": true, "big": yaml11.Number("1e+21"), "exp": yaml11.Number("200000"),
+		"small": yaml11.Number("1.5e-07"), "plain": yaml11.Number("0.25"), "ref": map[string]any{"Ref": "yes"}} {
 		want[k] = v
 	}
 	return m, want
@@ -72,76 +73,32 @@ func TestWriterAsYAML11(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Read11(out)
+	got, err := yaml11.Read(out)
 	if err != nil {
-		t.Fatalf("Read11: %v\n%s", err, out)
+		t.Fatalf("yaml11.Read: %v\n%s", err, out)
 	}
-	if m := Mismatch(got, want); m != "" {
+	if m := yaml11.Mismatch(got, want); m != "" {
 		t.Errorf("Go YAML 1.1 reader: %s\n%s", m, out)
 	}
 	py, err := pyyaml.Load(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := Mismatch(py, want); m != "" {
+	if m := yaml11.Mismatch(py, want); m != "" {
 		t.Errorf("PyYAML: %s\n%s", m, out)
 	}
 	js, err := JSON(tree)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromJSON, err := ReadJSON(js)
+	fromJSON, err := yaml11.ReadJSON(js)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := Mismatch(fromJSON, want); m != "" {
+	if m := yaml11.Mismatch(fromJSON, want); m != "" {
 		t.Errorf("JSON: %s", m)
 	}
 	if !strings.Contains(string(out), "big: 1.0e+21\n") || !strings.Contains(string(out), "plain: 0.25\n") {
 		t.Errorf("floats not written as YAML 1.1 floats:\n%s", out)
-	}
-}
-
-// TestRead11SeesWhatYAML12Hides: the Go reader is a YAML 1.1 reader, not
-// yaml.v3's 1.2 one: no plain special word reads as a string, and where
-// PyYAML reads a number, the Go reader reads the same number.
-func TestRead11SeesWhatYAML12Hides(t *testing.T) {
-	var doc strings.Builder
-	gos := map[string]any{}
-	for i, s := range pyyaml.Specials {
-		if s == "" || s == "<<" || s == "=" {
-			continue // null by absence; merge and value have no value
-		}
-		line := fmt.Sprintf("v%d: %s\n", i, s)
-		got, err := Read11([]byte(line))
-		if err != nil {
-			// A float by the spec's pattern that is no number, such as
-			// 10.0.0.0: a reader that follows the spec fails on it.
-			continue
-		}
-		v := got.(map[string]any)[fmt.Sprintf("v%d", i)]
-		if _, ok := v.(string); ok {
-			t.Errorf("%q: read as a string", s)
-		}
-		gos[fmt.Sprintf("v%d", i)] = v
-		doc.WriteString(line)
-	}
-	py, err := pyyaml.Load([]byte(doc.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range gos {
-		pv := py.(map[string]any)[k]
-		_, pyNumber := pv.(Number)
-		_, goNumber := v.(Number)
-		switch _, pyString := pv.(string); {
-		case pyString:
-			// PyYAML reads a few forms as strings that the YAML 1.1 spec
-			// or SnakeYAML do not (y, n, 1e3, 09, mixed case): quoted too.
-		case pyNumber || goNumber:
-			if Mismatch(v, pv) != "" {
-				t.Errorf("%s: Go reads %#v, PyYAML %#v", k, v, pv)
-			}
-		}
 	}
 }

@@ -67,9 +67,9 @@ var mutants = []mutant{
 	// cfnyaml: the writer.
 	{"cfnyaml", "internal/cfnyaml/sort.go", `"UpdateReplacePolicy", "DeletionPolicy", "Metadata", "Properties",`, `"UpdateReplacePolicy", "DeletionPolicy", "Properties", "Metadata",`,
 		"Metadata written after Properties"},
-	{"cfnyaml", "internal/cfnyaml/yaml11.go", "\t\t\tif Resolve11(n.Value) != \"!!str\" {\n\t\t\t\tn.Style = yaml.DoubleQuotedStyle", "\t\t\tif Resolve11(n.Value) == \"!!bool\" {\n\t\t\t\tn.Style = yaml.DoubleQuotedStyle",
+	{"cfnyaml", "internal/cfnyaml/yaml11.go", "\t\tif Resolve11(value) != \"!!str\" {\n\t\t\treturn yaml.DoubleQuotedStyle, value", "\t\tif Resolve11(value) == \"!!bool\" {\n\t\t\treturn yaml.DoubleQuotedStyle, value",
 		"only boolean-like strings quoted"},
-	{"cfnyaml", "internal/cfnyaml/yaml11.go", "\t{\"!!timestamp\", regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$|` +\n", "\t{\"!!timestamp\", regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}x$|` +\n",
+	{"cfnyaml", "internal/cfnyaml/yaml11.go", "\t\t{\"!!timestamp\", regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$|` +\n", "\t\t{\"!!timestamp\", regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}x$|` +\n",
 		"dates written plain"},
 	{"cfnyaml", "internal/cfnyaml/write.go", "\tif key == \"Condition\" {\n", "\tif key == \"Conditions\" {\n",
 		"a Condition inside a condition function written as !Condition"},

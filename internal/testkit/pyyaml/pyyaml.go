@@ -11,7 +11,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/cfngen/cfngen/internal/cfnyaml"
+	"github.com/cfngen/cfngen/internal/testkit/yaml11"
 )
 
 // InstallHint says how to get PyYAML.
@@ -56,7 +56,7 @@ json.dump([plain(d) for d in yaml.load_all(sys.stdin.buffer, Loader=Loader)], sy
 `
 
 // Load reads the one document in src with PyYAML and returns what it holds
-// in the form of [cfnyaml.Read11], for comparison with [cfnyaml.Mismatch].
+// in the form of [yaml11.Read], for comparison with [yaml11.Mismatch].
 func Load(src []byte) (any, error) {
 	docs, err := LoadAll(src)
 	if err != nil {
@@ -85,7 +85,7 @@ func LoadAll(src []byte) ([]any, error) {
 		}
 		return nil, fmt.Errorf("PyYAML: %v\n%s", err, stderr.String())
 	}
-	v, err := cfnyaml.ReadJSON(stdout.Bytes())
+	v, err := yaml11.ReadJSON(stdout.Bytes())
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func floats(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		if f, ok := v["!!float"].(string); ok && len(v) == 1 {
-			return cfnyaml.Number(map[string]string{"inf": "+Inf", "-inf": "-Inf", "nan": "NaN"}[f])
+			return yaml11.Number(map[string]string{"inf": "+Inf", "-inf": "-Inf", "nan": "NaN"}[f])
 		}
 		for k, e := range v {
 			v[k] = floats(e)
