@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 )
 
 // The template's names.
@@ -22,11 +19,18 @@ var amiID = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 // IsID reports whether s is an AMI ID rather than an SSM parameter path.
 func IsID(s string) bool { return amiID.MatchString(s) }
 
+// Parameter is a parameter of a deployed stack, as DescribeStacks returns
+// it: for an SSM parameter type, Value is the parameter's path and
+// Resolved the AMI it named at the last deploy.
+type Parameter struct {
+	Key, Value, Resolved string
+}
+
 // Input is what [Choose] knows about one deploy.
 type Input struct {
-	// Deployed are the deployed stack's parameters as DescribeStacks
-	// returns them; nil for a stack not created yet.
-	Deployed []types.Parameter
+	// Deployed are the deployed stack's parameters; nil for a stack not
+	// created yet.
+	Deployed []Parameter
 
 	// Image is the new template's image, the default of ImageParameter:
 	// an SSM parameter path (the template then has PinParameter) or an
@@ -109,10 +113,10 @@ type deployed struct {
 // an SSM parameter's path as ParameterValue and the AMI it resolved to as
 // ResolvedValue. (moto returns the AMI as ParameterValue, with no
 // ResolvedValue: the path is then unknown.)
-func read(ps []types.Parameter) (deployed, error) {
-	var img, pin *types.Parameter
+func read(ps []Parameter) (deployed, error) {
+	var img, pin *Parameter
 	for i := range ps {
-		switch aws.ToString(ps[i].ParameterKey) {
+		switch ps[i].Key {
 		case ImageParameter:
 			img = &ps[i]
 		case PinParameter:
@@ -123,7 +127,7 @@ func read(ps []types.Parameter) (deployed, error) {
 		return deployed{}, &UnknownImageError{Reason: "it has no parameter " + ImageParameter}
 	}
 	var d deployed
-	value, resolved := aws.ToString(img.ParameterValue), aws.ToString(img.ResolvedValue)
+	value, resolved := img.Value, img.Resolved
 	switch {
 	case resolved != "":
 		d = deployed{image: resolved, path: value, ssm: true}
@@ -135,7 +139,7 @@ func read(ps []types.Parameter) (deployed, error) {
 		return deployed{}, &UnknownImageError{Reason: fmt.Sprintf("parameter %s is %q", ImageParameter, value)}
 	}
 	if pin != nil {
-		if v := aws.ToString(pin.ParameterValue); v != "" {
+		if v := pin.Value; v != "" {
 			d.image = v
 		}
 	}

@@ -8,9 +8,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-
 	"github.com/cfngen/cfngen/ami"
 	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/predict"
@@ -24,12 +21,8 @@ const (
 	armAMI = "ami-0bbbbbbbbbbbbbbbb"
 )
 
-func param(k, v, resolved string) types.Parameter {
-	p := types.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)}
-	if resolved != "" {
-		p.ResolvedValue = aws.String(resolved)
-	}
-	return p
+func param(k, v, resolved string) ami.Parameter {
+	return ami.Parameter{Key: k, Value: v, Resolved: resolved}
 }
 
 // ssm resolves the SSM parameters as they are now: Amazon Linux has moved
@@ -47,15 +40,15 @@ func ssm(_ context.Context, path string) (string, error) {
 // Stacks as DescribeStacks returns them.
 var (
 	// deployed by this version, on the latest image
-	onLatest = []types.Parameter{param("ImageId", config.AMIx86, oldAMI), param("PinnedImageId", "", ""), param("InstanceType", "t3.micro", "")}
+	onLatest = []ami.Parameter{param("ImageId", config.AMIx86, oldAMI), param("PinnedImageId", "", ""), param("InstanceType", "t3.micro", "")}
 	// deployed by this version, pinned
-	onPin = []types.Parameter{param("ImageId", config.AMIx86, newAMI), param("PinnedImageId", pinAMI, "")}
+	onPin = []ami.Parameter{param("ImageId", config.AMIx86, newAMI), param("PinnedImageId", pinAMI, "")}
 	// deployed before the pin existed
-	beforePin = []types.Parameter{param("ImageId", config.AMIx86, oldAMI), param("InstanceType", "t3.micro", "")}
+	beforePin = []ami.Parameter{param("ImageId", config.AMIx86, oldAMI), param("InstanceType", "t3.micro", "")}
 	// as moto shows a stack: the resolved AMI as the value
-	onMoto = []types.Parameter{param("ImageId", oldAMI, ""), param("PinnedImageId", "", "")}
+	onMoto = []ami.Parameter{param("ImageId", oldAMI, ""), param("PinnedImageId", "", "")}
 	// deployed with instances.ami set to an AMI ID
-	onFixed = []types.Parameter{param("ImageId", oldAMI, "")}
+	onFixed = []ami.Parameter{param("ImageId", oldAMI, "")}
 )
 
 func TestChoose(t *testing.T) {
@@ -81,7 +74,7 @@ func TestChoose(t *testing.T) {
 			map[string]string{"PinnedImageId": newAMI}, oldAMI, newAMI, "AMI " + oldAMI + " -> " + newAMI + " (asked for the latest)"},
 		{"update of a pinned stack", ami.Input{Deployed: onPin, Image: config.AMIx86, Update: true},
 			map[string]string{"PinnedImageId": newAMI}, pinAMI, newAMI, "AMI " + pinAMI + " -> " + newAMI + " (asked for the latest)"},
-		{"update, already the latest", ami.Input{Deployed: []types.Parameter{param("ImageId", config.AMIx86, newAMI)}, Image: config.AMIx86, Update: true},
+		{"update, already the latest", ami.Input{Deployed: []ami.Parameter{param("ImageId", config.AMIx86, newAMI)}, Image: config.AMIx86, Update: true},
 			map[string]string{"PinnedImageId": newAMI}, newAMI, newAMI, ""},
 		{"another path in the config", ami.Input{Deployed: onLatest, Image: config.AMIArm64},
 			map[string]string{"PinnedImageId": armAMI}, oldAMI, armAMI, "AMI " + oldAMI + " -> " + armAMI + " (the template's image is now " + config.AMIArm64 + ", was " + config.AMIx86 + ")"},
@@ -122,7 +115,7 @@ func TestChoose(t *testing.T) {
 }
 
 func TestChooseFailsClosed(t *testing.T) {
-	for name, ps := range map[string][]types.Parameter{
+	for name, ps := range map[string][]ami.Parameter{
 		"no image parameter":     {param("InstanceType", "t3.micro", "")},
 		"a path without its AMI": {param("ImageId", config.AMIx86, ""), param("PinnedImageId", "", "")},
 		"not an image":           {param("ImageId", "latest", "")},
@@ -134,7 +127,7 @@ func TestChooseFailsClosed(t *testing.T) {
 		}
 	}
 	// Asked for the latest, the deployed image need not be known.
-	c, err := ami.Choose(context.Background(), ami.Input{Deployed: []types.Parameter{param("Size", "2", "")}, Image: config.AMIx86, Resolve: ssm, Update: true})
+	c, err := ami.Choose(context.Background(), ami.Input{Deployed: []ami.Parameter{param("Size", "2", "")}, Image: config.AMIx86, Resolve: ssm, Update: true})
 	if err != nil || c.New != newAMI || c.String() != "AMI (unknown) -> "+newAMI+" (asked for the latest)" {
 		t.Errorf("update of an unknown image: %v, %+v", err, c)
 	}

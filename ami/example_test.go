@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-
 	"github.com/cfngen/cfngen/ami"
 )
 
@@ -14,9 +11,9 @@ import (
 // moved on; asked to update, it takes the new one.
 func ExampleChoose() {
 	const path = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-	deployed := []types.Parameter{ // from DescribeStacks
-		{ParameterKey: aws.String("ImageId"), ParameterValue: aws.String(path), ResolvedValue: aws.String("ami-0123456789abcdef0")},
-		{ParameterKey: aws.String("PinnedImageId"), ParameterValue: aws.String("")},
+	deployed := []ami.Parameter{ // from DescribeStacks
+		{Key: "ImageId", Value: path, Resolved: "ami-0123456789abcdef0"},
+		{Key: "PinnedImageId", Value: ""},
 	}
 	latest := func(context.Context, string) (string, error) { return "ami-0fedcba9876543210", nil } // SSM GetParameter
 	for _, update := range []bool{false, true} {

@@ -75,7 +75,7 @@ func pinImage(ctx context.Context, e *env, c *clients, files configFiles, in *de
 // deployedParameters returns the parameters of the deployed stack, or nil
 // when there is none to keep an image of: no stack, one never executed
 // (REVIEW_IN_PROGRESS), or one whose resources are gone.
-func deployedParameters(ctx context.Context, cfn deploy.API, stack string) ([]cfntypes.Parameter, error) {
+func deployedParameters(ctx context.Context, cfn deploy.API, stack string) ([]ami.Parameter, error) {
 	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if stackMissing(err) {
 		return nil, nil
@@ -92,7 +92,11 @@ func deployedParameters(ctx context.Context, cfn deploy.API, stack string) ([]cf
 		cfntypes.StackStatusDeleteComplete, cfntypes.StackStatusDeleteFailed, cfntypes.StackStatusRollbackFailed:
 		return nil, nil
 	}
-	return append([]cfntypes.Parameter{}, st.Parameters...), nil
+	ps := []ami.Parameter{}
+	for _, p := range st.Parameters {
+		ps = append(ps, ami.Parameter{Key: aws.ToString(p.ParameterKey), Value: aws.ToString(p.ParameterValue), Resolved: aws.ToString(p.ResolvedValue)})
+	}
+	return ps, nil
 }
 
 // stackMissing reports whether err says the stack does not exist; it is
