@@ -239,7 +239,7 @@ func TestUserDataServesThenSignals(t *testing.T) {
 // TestUserDataReposNeverAnswer: dnf fails for ever; the script gives up
 // at its bound and signals failure, naming the step, and never httpd.
 func TestUserDataReposNeverAnswer(t *testing.T) {
-	r := runUserData(t, config.Default(), "always", "0", 1, false)
+	r := runUserData(t, config.Default(), "always", "0", 3, false)
 	if r.code == 0 {
 		t.Fatalf("exit 0 though dnf never succeeded\n%s", r.output)
 	}
@@ -252,7 +252,7 @@ func TestUserDataReposNeverAnswer(t *testing.T) {
 	if r.index("systemctl") >= 0 {
 		t.Errorf("httpd started without its package")
 	}
-	want := "cfngen-userdata: FAILED: installing httpd: dnf kept failing for 1 s; are the package repositories reachable?"
+	want := "cfngen-userdata: FAILED: installing httpd: dnf kept failing for 3 s; are the package repositories reachable?"
 	if !strings.Contains(r.output, want) {
 		t.Errorf("output does not say %q:\n%s", want, r.output)
 	}

@@ -237,13 +237,14 @@ func TestInterruptWhileCreatingChangeSet(t *testing.T) {
 	deployAgain(t, cfn, name)
 }
 
-// TestTimeoutWhileExecuting runs deploy --timeout 1s while the stack stays
+// TestTimeoutWhileExecuting runs deploy --timeout 5s while the stack stays
 // in progress after ExecuteChangeSet: exit 1, a message that says the wait
 // timed out, that CloudFormation goes on and that the stack was left as it
 // is; the stack is not deleted.
 //
 // The timeout counts from the start of the deploy, so the steps before
-// execution must take well under a second: a first deploy on a new moto
+// execution (pre-flight checks, change set) must fit in it, even on a busy
+// machine: 5 s, where they take well under one. A first deploy on a new moto
 // server takes longer (its EC2 and SSM data load lazily), hence a warm-up
 // deploy first.
 func TestTimeoutWhileExecuting(t *testing.T) {
@@ -261,23 +262,23 @@ func TestTimeoutWhileExecuting(t *testing.T) {
 		// the hold, cfngen would see CREATE_COMPLETE and exit 0.
 		// After the timeout cfngen reads the stack again: moto has long
 		// created it, and cfngen says so.
-		{"call hangs", &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Times: 1, Hold: 10 * time.Second}},
+		{"call hangs", &faultproxy.Rule{Action: "DescribeStacks", After: "ExecuteChangeSet", Times: 1, Hold: 50 * time.Second}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, cfn := proxyToMoto(t, faultproxy.Config{Rules: []*faultproxy.Rule{tc.rule}})
 			name := uniqueName("timeout")
-			code, _, stderr := runCLI(t, limit, "deploy", "--yes", "--timeout", "1s", "--stack-name", name, "--endpoint-url", p.URL)
+			code, _, stderr := runCLI(t, limit, "deploy", "--yes", "--timeout", "5s", "--stack-name", name, "--endpoint-url", p.URL)
 			if code != 1 {
 				t.Fatalf("exit code %d, want 1\nstderr:\n%s", code, stderr)
 			}
 			if tc.name == "call hangs" {
 				wantLines(t, stderr,
-					"timed out after 1s: CloudFormation has ended the creation: stack "+name+" is CREATE_COMPLETE",
+					"timed out after 5s: CloudFormation has ended the creation: stack "+name+" is CREATE_COMPLETE",
 					"cfngen: error: stack "+name+" is CREATE_COMPLETE, but the wait timed out",
 				)
 			} else {
 				wantLines(t, stderr,
-					"timed out after 1s: CloudFormation goes on with the creation of stack "+name+" (CREATE_IN_PROGRESS); the stack is left as it is",
+					"timed out after 5s: CloudFormation goes on with the creation of stack "+name+" (CREATE_IN_PROGRESS); the stack is left as it is",
 					"follow it: ", "cancel it: ",
 					"cfngen: error: stack "+name+" still CREATE_IN_PROGRESS: timed out",
 				)
