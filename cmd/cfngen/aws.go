@@ -160,8 +160,10 @@ func connectAWS(ctx context.Context, f *awsFlags, log io.Writer) (*clients, erro
 	}
 	if err := cfnrules.ValidRegion(cfg.Region); err != nil {
 		from := "the profile's region"
-		if os.Getenv("AWS_REGION") == cfg.Region {
-			from = "AWS_REGION"
+		for _, v := range []string{"AWS_DEFAULT_REGION", "AWS_REGION"} {
+			if os.Getenv(v) == cfg.Region {
+				from = v
+			}
 		}
 		return nil, &usageError{msg: fmt.Sprintf("%s: %v", from, err), hint: "pass --region, or set AWS_REGION or a region in the profile"}
 	}
