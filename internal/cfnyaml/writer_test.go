@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	. "github.com/cfngen/cfngen/internal/cfnyaml"
-	"github.com/cfngen/cfngen/internal/testkit/pyyaml"
 	"github.com/cfngen/cfngen/internal/testkit/yaml11"
 )
 
@@ -61,31 +60,7 @@ func TestWriterKeepsStringsThatLookLikeNumbers(t *testing.T) {
 	if !strings.Contains(string(out), "DelaySeconds: 5\n") {
 		t.Errorf("the number 5 is not written as a number:\n%s", out)
 	}
-	got, err := yaml11.Read(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := yaml11.Mismatch(got, want); m != "" {
-		t.Errorf("Go YAML 1.1 reader: %s\n%s", m, out)
-	}
-	py, err := pyyaml.Load(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := yaml11.Mismatch(py, want); m != "" {
-		t.Errorf("PyYAML: %s\n%s", m, out)
-	}
-	js, err := JSON(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromJSON, err := yaml11.ReadJSON(js)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := yaml11.Mismatch(fromJSON, want); m != "" {
-		t.Errorf("JSON: %s", m)
-	}
+	readsAs(t, doc, out, want)
 }
 
 // TestResourceAttributesInPlace: Condition, DependsOn, the policies,
