@@ -85,6 +85,14 @@ func (d *positiveDuration) Set(s string) error {
 	return nil
 }
 
+// checkTimeout refuses a negative --timeout; 0 is no bound.
+func checkTimeout(d time.Duration) error {
+	if d < 0 {
+		return usageErrorf("--timeout %s: want a positive duration", d)
+	}
+	return nil
+}
+
 // check validates the flags without touching the network.
 func (f *awsFlags) check() error {
 	if f.endpoint != "" {

@@ -71,8 +71,9 @@ func deployCmd(ctx context.Context, e *env, args []string) error {
 		return usageErrorf("--termination-protection and --no-termination-protection do not go together")
 	case (*protect || *unprotect) && *noExecute:
 		return &usageError{msg: "--no-execute and termination protection do not go together", hint: "--no-execute changes nothing"}
-	case *timeout < 0:
-		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	}
+	if err := checkTimeout(*timeout); err != nil {
+		return err
 	}
 	if err := pf.check(*noExecute); err != nil {
 		return err

@@ -28,8 +28,8 @@ func destroyCmd(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, destroyUsage, args); err != nil {
 		return err
 	}
-	if *timeout < 0 {
-		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	if err := checkTimeout(*timeout); err != nil {
+		return err
 	}
 	stack, c, err := target.connect(ctx, e, af)
 	if err != nil {

@@ -41,8 +41,8 @@ func diffCmd(ctx context.Context, e *env, args []string) error {
 	if err := parse(e, fs, diffUsage, args); err != nil {
 		return err
 	}
-	if *timeout < 0 {
-		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	if err := checkTimeout(*timeout); err != nil {
+		return err
 	}
 	if err := pf.check(true); err != nil {
 		return err

@@ -30,8 +30,9 @@ func driftCmd(ctx context.Context, e *env, args []string) error {
 	switch {
 	case *format != "table" && *format != "json":
 		return usageErrorf("--format %q: want table or json", *format)
-	case *timeout < 0:
-		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	}
+	if err := checkTimeout(*timeout); err != nil {
+		return err
 	}
 	stack, c, err := target.connect(ctx, e, af)
 	if err != nil {

@@ -59,8 +59,9 @@ func executeCmd(ctx context.Context, e *env, args []string) error {
 		return &usageError{msg: "execute: name the change set", hint: "cfngen execute CHANGE_SET; cfngen changesets lists them"}
 	case !arn && !validChangeSetName(name):
 		return usageErrorf("execute: %q is not a change set name (a letter, then letters, digits and hyphens, at most 128) nor a change set ARN", name)
-	case *timeout < 0:
-		return usageErrorf("--timeout %s: want a positive duration", *timeout)
+	}
+	if err := checkTimeout(*timeout); err != nil {
+		return err
 	}
 	var stack string
 	var c *clients
