@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cfngen/cfngen/ami"
+	"github.com/cfngen/cfngen/config"
 	"github.com/cfngen/cfngen/deploy"
 	"github.com/cfngen/cfngen/preflight"
 )
@@ -22,11 +23,7 @@ const updateAMIUsage = "give the instances the image the SSM parameter (instance
 // pinImage adds to in the parameters that keep the deployed stack's image
 // (see package ami) unless update, a new instances.ami or a --param asks
 // for another, and says on stderr when the image changes.
-func pinImage(ctx context.Context, e *env, c *clients, files configFiles, in *deploy.Input, update bool) error {
-	cfg, err := loadConfig(files)
-	if err != nil {
-		return err
-	}
+func pinImage(ctx context.Context, e *env, c *clients, cfg *config.Config, in *deploy.Input, update bool) error {
 	image := cfg.ImageID()
 	if update && ami.IsID(image) {
 		fmt.Fprintf(e.stderr, "cfngen: note: --update-ami: instances.ami is the AMI ID %s, which the instances run whatever SSM says; change instances.ami to move them\n", image)

@@ -18,11 +18,7 @@ import (
 // loadBalancer.domainName. It passes the zone's ID as the HostedZoneId
 // parameter when the config names the zone by name. Problems stop the
 // deploy (exit 1); what may keep the stack from serving is a warning.
-func checkGiven(ctx context.Context, e *env, c *clients, files configFiles, in *deploy.Input) error {
-	cfg, err := loadConfig(files)
-	if err != nil {
-		return err
-	}
+func checkGiven(ctx context.Context, e *env, c *clients, cfg *config.Config, in *deploy.Input) error {
 	if cfg.ExistingVPC() {
 		if err := checkNetwork(ctx, e, c, cfg, in.Parameters); err != nil {
 			return err

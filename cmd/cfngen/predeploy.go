@@ -24,12 +24,16 @@ func beforeDeploy(ctx context.Context, e *env, c *clients, files configFiles, in
 		ctx, cancel = context.WithTimeoutCause(ctx, in.Timeout, deploy.ErrTimeout)
 		defer cancel()
 	}
-	err := checkGiven(ctx, e, c, files, in)
+	cfg, err := loadConfig(files)
+	if err != nil {
+		return err
+	}
+	err = checkGiven(ctx, e, c, cfg, in)
 	if err == nil {
-		err = preflightChecks(ctx, e, c, files, *in)
+		err = preflightChecks(ctx, e, c, cfg, *in)
 	}
 	if err == nil {
-		err = pinImage(ctx, e, c, files, in, updateAMI)
+		err = pinImage(ctx, e, c, cfg, in, updateAMI)
 	}
 	if err != nil {
 		return plainAWS(ctx, err, time.Since(start))

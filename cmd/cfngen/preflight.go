@@ -30,11 +30,7 @@ type problem struct{ msg, hint string }
 // resources (the first CloudFormation call), the Elastic IP and VPC
 // headroom. It prints each problem with what to change and returns an
 // exitError.
-func preflightChecks(ctx context.Context, e *env, c *clients, files configFiles, in deploy.Input) error {
-	cfg, err := loadConfig(files)
-	if err != nil {
-		return err
-	}
+func preflightChecks(ctx context.Context, e *env, c *clients, cfg *config.Config, in deploy.Input) error {
 	if c.ec2 == nil || c.acm == nil || c.ssm == nil || c.s3check == nil || c.sts == nil {
 		return errors.New("pre-flight checks: missing an AWS client to check with")
 	}

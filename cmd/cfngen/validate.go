@@ -59,7 +59,7 @@ func validate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := preflightChecks(ctx, e, c, *cfgPath, deploy.Input{StackName: cfg.StackName, Template: body}); err != nil {
+	if err := preflightChecks(ctx, e, c, cfg, deploy.Input{StackName: cfg.StackName, Template: body}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ok: stack %s in %s: the account has what it needs\n", cfg.StackName, c.region)
